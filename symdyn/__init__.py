@@ -1,0 +1,33 @@
+"""symdyn: exact, high-precision and simulation-checked gradient-descent dynamics of
+low-rank matrix models.
+
+>>> import symdyn as sd
+>>> model = sd.model("rank-one-denoising")
+>>> p = model.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10")
+>>> sd.mp_to_decimal(model.boundary("critical-ratio", p, dps=20).value, 20)
+'-0.89167368875228944601'
+"""
+
+from .errors import (
+    CertificationError,
+    ConvergenceError,
+    ParameterError,
+    SymdynError,
+    UnsupportedError,
+)
+from .exact import exact_sign, mp_to_decimal, to_mp
+from .models import Model, available_models, model
+from .params import Params, parse_number
+from .progress import NULL_PROGRESS, Progress
+from .results import Boundary, Decay, Estimate, Limit, NumericCheck, Regime, Trajectory
+from .simulate import SimulationResult, Simulator
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "model", "available_models", "Model", "Params", "parse_number",
+    "Trajectory", "Limit", "Boundary", "Estimate", "Decay", "NumericCheck", "Regime",
+    "SimulationResult", "Simulator", "Progress", "NULL_PROGRESS",
+    "to_mp", "exact_sign", "mp_to_decimal",
+    "SymdynError", "ParameterError", "UnsupportedError", "ConvergenceError", "CertificationError",
+]

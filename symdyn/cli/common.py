@@ -1,0 +1,110 @@
+"""Shared pieces of the command line: argument parsing, JSON output, progress bars.
+
+The command line holds no mathematics: it parses words into library calls and
+renders the result objects the library returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
+
+import click
+
+from ..errors import ParameterError
+from ..models import Model, model as get_model
+from ..models.base import check_dps
+from ..params import Params
+
+__all__ = [
+    "parse_assignments", "load_model", "load_params", "split_times", "emit_json",
+    "RichProgress", "progress_meter", "DPS_OPTION", "JSON_OPTION",
+]
+
+
+def parse_assignments(words: Sequence[str]) -> dict[str, str]:
+    """``["c=1/2", "theta=6/5"]`` -> ``{"c": "1/2", "theta": "6/5"}`` (strings kept as text)."""
+    out: dict[str, str] = {}
+    for word in words:
+        name, sep, value = word.partition("=")
+        name = name.strip()
+        if not sep or not name or not value.strip():
+            raise ParameterError(
+                f"{word!r} is not a NAME=VALUE parameter (e.g. theta=6/5)"
+            )
+        if name in out:
+            raise ParameterError(f"parameter {name} is given twice")
+        out[name] = value.strip()
+    return out
+
+
+def load_model(name: str) -> Model:
+    return get_model(name)
+
+
+def load_params(m: Model, words: Sequence[str]) -> Params:
+    return m.params(**parse_assignments(words))
+
+
+def split_times(text: str | None) -> list[str]:
+    if text is None:
+        raise ParameterError("no times given: pass --t T1,T2,... (e.g. --t 1,5,20)")
+    parts = [p.strip() for p in text.split(",")]
+    if any(not p for p in parts):
+        raise ParameterError(f"--t {text!r} has an empty entry: use a comma-separated list like 1,5,20")
+    return parts
+
+
+def emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def dps_callback(ctx: click.Context, param: click.Parameter, value: Any) -> int:
+    return check_dps(value)
+
+
+DPS_OPTION = click.option(
+    "--dps", default="30", callback=dps_callback, show_default=True,
+    help="Decimal digits of the result (15..1000).",
+)
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (numbers as decimal strings).")
+
+
+class RichProgress:
+    """Progress meter drawing rich bars on stderr (see :mod:`symdyn.progress`)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    @contextmanager
+    def task(self, description: str, total: float | None = None) -> Iterator[Any]:
+        if not self.enabled:
+            from ..progress import NULL_PROGRESS
+
+            with NULL_PROGRESS.task(description, total) as t:
+                yield t
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        console = Console(stderr=True)
+        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TimeRemainingColumn()]
+        with Progress(*columns, console=console, transient=True) as prog:
+            tid = prog.add_task(description, total=total)
+
+            class _Task:
+                def advance(self, amount: float = 1) -> None:
+                    prog.advance(tid, amount)
+
+            yield _Task()
+
+
+def progress_meter() -> RichProgress:
+    """Bars when stderr is a terminal (or SYMDYN_PROGRESS=1); silent otherwise."""
+    forced = os.environ.get("SYMDYN_PROGRESS")
+    enabled = sys.stderr.isatty() if forced is None else forced not in ("0", "")
+    return RichProgress(enabled)

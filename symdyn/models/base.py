@@ -1,0 +1,191 @@
+"""The model interface: what every symdyn model declares and provides.
+
+A model declares its parameters, observables, boundary quantities and
+citations once.  It provides its mathematics at each layer (a self-verifying
+derivation, a numeric evaluation at any precision, large-time limits with
+regimes, boundary quantities, a finite-size simulator).  The command line, the
+checker, sweeps and reports only use this interface, so a new model (matrix
+sensing with learning times and staircases, deep factorization with
+eigenvalue trajectories) plugs in without changes elsewhere: its observables
+are whatever functions of time it declares, and its "boundaries" are any named
+scalar quantities (thresholds, learning times, interval ends).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+from ..errors import ParameterError, UnsupportedError
+from ..params import ParamSpec, Params, build_params, parse_time
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..derive import Derivation
+    from ..progress import Progress
+    from ..results import Boundary, Limit, Trajectory
+
+__all__ = ["ObservableSpec", "QuantitySpec", "Citation", "Model", "MIN_DPS", "MAX_DPS", "check_dps"]
+
+MIN_DPS = 15
+MAX_DPS = 1000
+
+
+def check_dps(dps: Any) -> int:
+    """Validate a requested precision (decimal digits)."""
+    if isinstance(dps, bool) or not isinstance(dps, int):
+        try:
+            if isinstance(dps, str) and dps.strip().lstrip("+").isdigit():
+                dps = int(dps)
+            else:
+                raise ValueError
+        except ValueError:
+            raise ParameterError(f"dps={dps!r} is not a whole number: use {MIN_DPS}..{MAX_DPS}") from None
+    if not MIN_DPS <= dps <= MAX_DPS:
+        raise ParameterError(f"dps={dps} is outside the supported range {MIN_DPS}..{MAX_DPS}")
+    return dps
+
+
+@dataclass(frozen=True)
+class ObservableSpec:
+    """A function of time the model predicts (and, usually, simulates)."""
+
+    name: str
+    meaning: str
+    latex: str
+    simulated: bool = True
+
+
+@dataclass(frozen=True)
+class QuantitySpec:
+    """A named scalar: threshold, critical ratio, outlier, learning time, ..."""
+
+    name: str
+    meaning: str
+    needs: tuple[str, ...]
+    certifiable: bool = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    bibtex: str
+    note: str = ""
+
+
+class Model(ABC):
+    """Abstract base of every model.  Subclasses are final."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    summary: ClassVar[str]
+    parameter_specs: ClassVar[tuple[ParamSpec, ...]]
+    observable_specs: ClassVar[tuple[ObservableSpec, ...]]
+    quantity_specs: ClassVar[tuple[QuantitySpec, ...]]
+    citations: ClassVar[tuple[Citation, ...]]
+
+    # ------------------------------------------------------------ parameters and times
+    def params(self, **raw: Any) -> Params:
+        """Parse, validate and resolve parameters given as text or numbers.
+
+        Unknown names, malformed numbers and values outside a parameter's
+        domain raise :class:`~symdyn.errors.ParameterError` with a one-line message.
+        """
+        values, given = build_params(self.name, self.parameter_specs, raw)
+        values = self._resolve(values, given)
+        specs = {s.name: s for s in self.parameter_specs}
+        return Params(self.name, values, given, specs)
+
+    def _resolve(self, values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
+        """Model hook: turn special words and alternative parameters into exact values."""
+        return values
+
+    def time_name(self, params: Params) -> str:
+        """``"t"`` for continuous time, ``"k"`` for step counts (discrete GD)."""
+        return "t"
+
+    def parse_times(self, params: Params, raw: Sequence[Any]) -> tuple[Any, ...]:
+        """Exact, validated times (or step counts) from text or numbers."""
+        name = self.time_name(params)
+        if len(raw) == 0:
+            raise ParameterError(f"no times given: pass at least one {name} (e.g. --t 1,5,20)")
+        return tuple(parse_time(v, integer=(name == "k"), name=name) for v in raw)
+
+    def observable(self, name: str) -> ObservableSpec:
+        for o in self.observable_specs:
+            if o.name == name:
+                return o
+        raise ParameterError(
+            f"unknown observable {name!r} for {self.name}: available are "
+            + ", ".join(o.name for o in self.observable_specs)
+        )
+
+    def quantity(self, name: str) -> QuantitySpec:
+        for q in self.quantity_specs:
+            if q.name == name:
+                return q
+        raise ParameterError(
+            f"unknown quantity {name!r} for {self.name}: available are "
+            + ", ".join(q.name for q in self.quantity_specs)
+        )
+
+    # ------------------------------------------------------------ the four views
+    @abstractmethod
+    def derivation(self) -> "Derivation":
+        """The model's derivation: ordered, self-verifying steps."""
+
+    @abstractmethod
+    def evaluate(
+        self,
+        params: Params,
+        times: Sequence[Any],
+        *,
+        dps: int = 30,
+        observables: Sequence[str] | None = None,
+        progress: "Progress | None" = None,
+        **options: Any,
+    ) -> "Trajectory":
+        """Deterministic equivalents of the observables at the given times."""
+
+    @abstractmethod
+    def limit(self, params: Params, *, dps: int = 30) -> "Limit":
+        """Large-time values with their regime and decay law."""
+
+    @abstractmethod
+    def boundary(self, quantity: str, params: Params, *, dps: int = 30, certify: bool = False) -> "Boundary":
+        """A named scalar quantity (threshold, critical ratio, ...)."""
+
+    def simulator(self):
+        """The model's finite-size simulator (see :mod:`symdyn.simulate`)."""
+        raise UnsupportedError(f"model {self.name} has no simulator yet")
+
+    # ------------------------------------------------------------ metadata
+    def cite(self) -> str:
+        """BibTeX of the results this model implements."""
+        return "\n\n".join(c.bibtex.strip() for c in self.citations) + "\n"
+
+    def describe(self) -> dict[str, Any]:
+        """Parameters, observables and quantities as plain data (for ``symdyn models``)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "summary": self.summary,
+            "parameters": [
+                {
+                    "name": s.name,
+                    "meaning": s.meaning,
+                    "domain": s.describe(),
+                    "default": s.default,
+                    **({"alternative": s.alternative} if s.alternative else {}),
+                }
+                for s in self.parameter_specs
+            ],
+            "observables": [{"name": o.name, "meaning": o.meaning} for o in self.observable_specs],
+            "quantities": [
+                {"name": q.name, "meaning": q.meaning, "needs": list(q.needs), "certifiable": q.certifiable}
+                for q in self.quantity_specs
+            ],
+        }
+
+    def __repr__(self) -> str:
+        return f"<symdyn model {self.name}>"

@@ -1,0 +1,123 @@
+"""Declarations of the rank-one denoising model: parameters, observables, quantities, citations."""
+
+from __future__ import annotations
+
+from ...params import Choice, Interval, ParamSpec
+from ..base import Citation, ObservableSpec, QuantitySpec
+
+FLOWS = ("F1", "F2", "F3", "F0")
+
+CONVENTIONS = (
+    "canonical", "noise-sigma", "balanced", "noise-1/p", "bgn",
+    "signal-sqrt-pn", "signal-over-n", "spheres-sqrt",
+)
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    ParamSpec("c", "aspect ratio p/n of the p x n matrix", Interval(lo=0, lo_closed=False), latex="c"),
+    ParamSpec(
+        "theta", "signal-to-noise ratio", Interval(lo=0, lo_closed=False), latex=r"\theta",
+        words={"threshold": "theta = theta_c = c^(1/4) exactly (in canonical units)"},
+        alternative="epsilon",
+    ),
+    ParamSpec(
+        "epsilon", "relative distance to the threshold: theta = theta_c (1 + epsilon)",
+        Interval(lo=-1, lo_closed=False), latex=r"\varepsilon", alternative="theta",
+    ),
+    ParamSpec(
+        "alpha", "initial left overlap <u, a0>/|a0|", Interval(lo=-1, hi=1), latex=r"\alpha",
+        words={"critical": "alpha = (alpha/beta)_crit * beta, exactly at the critical ratio"},
+        alternative="ratio",
+    ),
+    ParamSpec(
+        "ratio", "alpha/beta; sets alpha = ratio * beta", Interval(), latex=r"\alpha/\beta",
+        words={"critical": "the critical ratio -kappa sqrt((theta^2 + c)/(theta^2 + 1))"},
+        alternative="alpha",
+    ),
+    ParamSpec("beta", "initial right overlap <v, b0>/|b0|", Interval(lo=-1, hi=1), latex=r"\beta"),
+    ParamSpec("kappa", "initial norm ratio |b0|/|a0|", Interval(lo=0, lo_closed=False), default="1", latex=r"\kappa"),
+    ParamSpec("flow", "continuous dynamics: F1 two unit spheres, F2 joint sphere, F3 Frobenius "
+              "(Burer-Monteiro), F0 linear", Choice(FLOWS), default="F1"),
+    ParamSpec("eta", "step size of discrete gradient descent (given: times are step counts k)",
+              Interval(lo=0, lo_closed=False), latex=r"\eta"),
+    ParamSpec("r0", "initial norm |a0| = |b0| of the Frobenius flow F3", Interval(lo=0, lo_closed=False),
+              default="1", latex="r_0"),
+    ParamSpec("convention", "units of theta, t and kappa (spec 1.1 presets)", Choice(CONVENTIONS),
+              default="canonical"),
+    ParamSpec("sigma", "noise standard deviation scale for convention noise-sigma (variance sigma^2/n)",
+              Interval(lo=0, lo_closed=False), default="1", latex=r"\sigma"),
+    ParamSpec("time_scale", "t_canonical = time_scale * t (a cost written with an extra factor)",
+              Interval(lo=0, lo_closed=False), default="1"),
+)
+
+OBSERVABLES: tuple[ObservableSpec, ...] = (
+    ObservableSpec("m_u", "overlap <u, a(t)>/|a(t)| of the left estimate with u", r"m_u(t)"),
+    ObservableSpec("m_v", "overlap <v, b(t)>/|b(t)| of the right estimate with v", r"m_v(t)"),
+    ObservableSpec("N_u", "lim <u, a~(t)> along the linear flow F0 (a~ = first block of e^{tH} w0)", r"N_u(t)"),
+    ObservableSpec("N_v", "lim <v, b~(t)> along the linear flow F0", r"N_v(t)"),
+    ObservableSpec("Q_a", "lim |a~(t)|^2 along the linear flow F0", r"Q_a(t)"),
+    ObservableSpec("Q_b", "lim |b~(t)|^2 along the linear flow F0", r"Q_b(t)"),
+    ObservableSpec("energy", "a^T X b along the spherical flow F1 (the cost is its negative)", r"e(t)"),
+    ObservableSpec("a_share", "|a|^2/(|a|^2 + |b|^2) along the joint-sphere flow F2", r"Q_a/(Q_a+Q_b)"),
+    ObservableSpec("norm_sq", "|a(t)|^2 = |b(t)|^2 along the Frobenius flow F3", r"|a(t)|^2"),
+)
+
+QUANTITIES: tuple[QuantitySpec, ...] = (
+    QuantitySpec("threshold", "BBP threshold theta_c = c^(1/4) (in the chosen convention's units)", ("c",), True),
+    QuantitySpec("critical-ratio", "(alpha/beta)_crit = -kappa sqrt((theta^2 + c)/(theta^2 + 1)), where the "
+                 "outlier amplitude vanishes", ("c", "theta"), True),
+    QuantitySpec("outlier", "top singular value s1 = sqrt((1 + theta^2)(c + theta^2))/theta above threshold "
+                 "(the bulk edge 1 + sqrt(c) otherwise)", ("c", "theta"), True),
+    QuantitySpec("overlaps", "squared singular-vector overlaps zeta_u, zeta_v (0 below threshold)", ("c", "theta"), True),
+    QuantitySpec("edge", "bulk edge s+ = 1 + sqrt(c) of the noise singular values", ("c",), True),
+    QuantitySpec("relaxation-time", "1/(s1 - s+), the time scale of the approach to the limit above threshold",
+                 ("c", "theta"), False),
+)
+
+CITATIONS: tuple[Citation, ...] = (
+    Citation("rankone_gd_2026", r"""
+@misc{rankone_gd_2026,
+  title        = {Gradient Descent Dynamics of Rank-One Matrix Denoising},
+  author       = {Anonymous},
+  year         = {2026},
+  howpublished = {ICLR 2026 conference submission, OpenReview S5oAnaIbgb},
+  note         = {Closed-form deterministic equivalents; signed BBP limit; critical ratio}
+}"""),
+    Citation("bodin_macris_2021", r"""
+@misc{bodin_macris_2021,
+  title         = {Rank-one matrix estimation: analytic time evolution of gradient descent dynamics},
+  author        = {Bodin, Antoine and Macris, Nicolas},
+  year          = {2021},
+  eprint        = {2105.12257},
+  archivePrefix = {arXiv},
+  note          = {Conference on Learning Theory (COLT) 2021}
+}"""),
+    Citation("bbp_2005", r"""
+@article{bbp_2005,
+  title   = {Phase transition of the largest eigenvalue for nonnull complex sample covariance matrices},
+  author  = {Baik, Jinho and Ben Arous, G{\'e}rard and P{\'e}ch{\'e}, Sandrine},
+  journal = {The Annals of Probability},
+  volume  = {33},
+  number  = {5},
+  pages   = {1643--1697},
+  year    = {2005}
+}"""),
+    Citation("bgn_2012", r"""
+@article{bgn_2012,
+  title   = {The singular values and vectors of low rank perturbations of large rectangular random matrices},
+  author  = {Benaych-Georges, Florent and Nadakuditi, Raj Rao},
+  journal = {Journal of Multivariate Analysis},
+  volume  = {111},
+  pages   = {120--135},
+  year    = {2012}
+}"""),
+    Citation("marchenko_pastur_1967", r"""
+@article{marchenko_pastur_1967,
+  title   = {Distribution of eigenvalues for some sets of random matrices},
+  author  = {Mar{\v{c}}enko, Vladimir A. and Pastur, Leonid A.},
+  journal = {Mathematics of the USSR-Sbornik},
+  volume  = {1},
+  number  = {4},
+  pages   = {457--483},
+  year    = {1967}
+}"""),
+)

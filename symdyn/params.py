@@ -1,0 +1,342 @@
+"""Exact parameters: parsing, specifications and validation.
+
+Numbers enter symdyn as text (``"1/2"``, ``"6/5"``, ``"-0.45"``, ``"1e-30"``) or as
+Python numbers and are turned into exact :class:`sympy.Rational` values by an
+explicit parser; nothing is ever passed to ``eval`` or ``sympify``.  A model
+declares its parameters once as :class:`ParamSpec` objects; :class:`Params` is the
+validated, immutable set of values a computation receives.
+
+>>> parse_number("6/5"), parse_number("-0.45"), parse_number("1e-3")
+(6/5, -9/20, 1/1000)
+>>> parse_number("__import__('os')")
+Traceback (most recent call last):
+...
+symdyn.errors.ParameterError: '__import__('os')' is not a number: use a decimal (0.25, -1.5, 1e-30) or a fraction (1/2, 6/5)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+import sympy as sp
+
+from .errors import ParameterError
+
+__all__ = [
+    "parse_number",
+    "parse_time",
+    "Domain",
+    "Interval",
+    "Integer",
+    "Choice",
+    "ParamSpec",
+    "Params",
+]
+
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_MAX_EXPONENT = 10_000
+_MAX_LENGTH = 20_000
+
+
+def _parse_decimal(text: str) -> sp.Rational:
+    if not _DECIMAL.match(text):
+        raise ValueError(text)
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > _MAX_EXPONENT:
+        raise OverflowError(text)
+    fr = Fraction(mantissa) * (Fraction(10) ** int(exponent or 0))
+    return sp.Rational(fr.numerator, fr.denominator)
+
+
+def parse_number(value: Any) -> sp.Rational:
+    """Parse *value* into an exact rational.
+
+    Accepted: ``int``, :class:`fractions.Fraction`, :class:`sympy.Rational`, a
+    ``float`` (read through its shortest decimal representation, so ``0.1`` gives
+    ``1/10``), or a string holding a decimal (``"0.25"``, ``"1e-30"``) or a fraction
+    of two decimals (``"1/2"``, ``"1.5/7"``).  NaN, infinities, division by zero
+    and anything else raise :class:`~symdyn.errors.ParameterError`.
+
+    >>> parse_number("1.5/7"), parse_number(0.1), parse_number(3)
+    (3/14, 1/10, 3)
+    """
+    if isinstance(value, bool):
+        raise ParameterError(f"{value!r} is not a number")
+    if isinstance(value, sp.Rational):
+        return value
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParameterError(f"{value!r} is not a finite number")
+        return _parse_decimal(repr(value))
+    if not isinstance(value, str):
+        raise ParameterError(
+            f"{value!r} of type {type(value).__name__} is not a number: "
+            "give a string, int, float, Fraction or sympy Rational"
+        )
+    text = value.strip()
+    hint = "use a decimal (0.25, -1.5, 1e-30) or a fraction (1/2, 6/5)"
+    if not text or len(text) > _MAX_LENGTH:
+        raise ParameterError(f"{value!r} is not a number: {hint}")
+    try:
+        if "/" in text:
+            num, den = text.split("/", 1)
+            numerator = _parse_decimal(num.strip())
+            denominator = _parse_decimal(den.strip())
+            if denominator == 0:
+                raise ParameterError(f"{value!r} divides by zero: {hint}")
+            return numerator / denominator
+        return _parse_decimal(text)
+    except OverflowError:
+        raise ParameterError(
+            f"{value!r} has an exponent beyond +-{_MAX_EXPONENT}: {hint}"
+        ) from None
+    except ValueError:
+        raise ParameterError(f"{value!r} is not a number: {hint}") from None
+
+
+def parse_time(value: Any, *, integer: bool = False, name: str = "t") -> sp.Rational:
+    """Parse one time (or, with ``integer=True``, one GD step count) exactly.
+
+    >>> parse_time("5/2"), parse_time("40", integer=True)
+    (5/2, 40)
+    """
+    try:
+        t = parse_number(value)
+    except ParameterError as exc:
+        raise ParameterError(f"{name}: {exc}") from None
+    if t < 0:
+        raise ParameterError(f"{name}={value} is negative: times must be >= 0")
+    if integer and not t.is_integer:
+        raise ParameterError(
+            f"{name}={value} is not a whole number: discrete GD takes step counts 0, 1, 2, ..."
+        )
+    return t
+
+
+# --------------------------------------------------------------------------- domains
+
+
+class Domain(ABC):
+    """The set of values a parameter may take."""
+
+    @abstractmethod
+    def contains(self, value: Any) -> bool: ...
+
+    @abstractmethod
+    def describe(self) -> str: ...
+
+    def parse(self, raw: Any) -> Any:
+        return parse_number(raw)
+
+
+@dataclass(frozen=True)
+class Interval(Domain):
+    """A real interval; ``None`` ends are unbounded.
+
+    >>> Interval(lo=0, lo_closed=False).describe()
+    'a number > 0'
+    """
+
+    lo: Any = None
+    hi: Any = None
+    lo_closed: bool = True
+    hi_closed: bool = True
+
+    def contains(self, value: Any) -> bool:
+        v = value
+        if self.lo is not None:
+            below = v < self.lo if self.lo_closed else v <= self.lo
+            if bool(below):
+                return False
+        if self.hi is not None:
+            above = v > self.hi if self.hi_closed else v >= self.hi
+            if bool(above):
+                return False
+        return True
+
+    def describe(self) -> str:
+        lo, hi = self.lo, self.hi
+        if lo is not None and hi is not None:
+            if lo == -hi and self.lo_closed and self.hi_closed:
+                return f"a number with |x| <= {hi}"
+            left = "[" if self.lo_closed else "("
+            right = "]" if self.hi_closed else ")"
+            return f"a number in {left}{lo}, {hi}{right}"
+        if lo is not None:
+            return f"a number {'>=' if self.lo_closed else '>'} {lo}"
+        if hi is not None:
+            return f"a number {'<=' if self.hi_closed else '<'} {hi}"
+        return "a number"
+
+
+@dataclass(frozen=True)
+class Integer(Domain):
+    """Whole numbers ``>= lo``."""
+
+    lo: int = 0
+
+    def contains(self, value: Any) -> bool:
+        return bool(value.is_integer) and value >= self.lo
+
+    def describe(self) -> str:
+        return f"a whole number >= {self.lo}"
+
+
+@dataclass(frozen=True)
+class Choice(Domain):
+    """One word out of a fixed list."""
+
+    options: tuple[str, ...]
+
+    def contains(self, value: Any) -> bool:
+        return value in self.options
+
+    def parse(self, raw: Any) -> str:
+        return str(raw).strip()
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(self.options)
+
+
+# --------------------------------------------------------------------------- specs
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Declaration of one model parameter.
+
+    ``default`` is an exact string (or ``None`` for a parameter that must be
+    given when a computation needs it).  ``words`` lists special values a model
+    resolves itself, e.g. ``theta=threshold``; ``alternative`` names another
+    parameter that may be given instead (``epsilon`` instead of ``theta``).
+    """
+
+    name: str
+    meaning: str
+    domain: Domain
+    default: str | None = None
+    latex: str = ""
+    words: Mapping[str, str] = field(default_factory=dict)
+    alternative: str | None = None
+
+    def describe(self) -> str:
+        text = self.domain.describe()
+        if self.words:
+            text += " or " + ", ".join(f"'{w}'" for w in self.words)
+        return text
+
+    def parse(self, raw: Any) -> Any:
+        if isinstance(raw, str) and raw.strip() in self.words:
+            return raw.strip()
+        try:
+            value = self.domain.parse(raw)
+        except ParameterError as exc:
+            raise ParameterError(f"{self.name}: {exc}") from None
+        if not self.domain.contains(value):
+            raise ParameterError(
+                f"{self.name}={raw} is outside its domain: {self.name} ({self.meaning}) "
+                f"must be {self.describe()}"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Params:
+    """Validated, exact parameter values of one model.
+
+    Values are exact SymPy numbers (rationals, or algebraic numbers such as
+    ``c**(1/4)`` after a model resolved ``theta=threshold``) or words for choice
+    parameters.  ``given`` records which names the user supplied; the others are
+    defaults.
+
+    >>> from symdyn import model
+    >>> p = model("rank-one-denoising").params(c="1/2", theta="6/5", alpha="1/10", beta="1/10")
+    >>> p["theta"], p["kappa"]
+    (6/5, 1)
+    """
+
+    model: str
+    values: Mapping[str, Any]
+    given: frozenset[str]
+    specs: Mapping[str, ParamSpec]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.values:
+            self.require(name)
+        return self.values[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.values
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def require(self, *names: str, purpose: str = "this computation") -> None:
+        """Raise :class:`ParameterError` naming the first missing parameter."""
+        for name in names:
+            if name not in self.values:
+                spec = self.specs.get(name)
+                what = f" ({spec.meaning}, {spec.describe()})" if spec else ""
+                alt = f"; or give {spec.alternative}" if spec and spec.alternative else ""
+                raise ParameterError(
+                    f"missing parameter {name}{what}: {purpose} needs it, e.g. {name}=VALUE{alt}"
+                )
+
+    def replace(self, **values: Any) -> "Params":
+        """A copy with some exact values replaced (no parsing, no validation)."""
+        new = dict(self.values)
+        new.update(values)
+        return Params(self.model, new, self.given | frozenset(values), self.specs)
+
+    def to_json(self) -> dict[str, str]:
+        """Exact values as strings (``"1/2"``, ``"2**(3/4)/2"``, ``"F1"``)."""
+        return {k: str(v) for k, v in self.values.items()}
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        return f"Params({self.model}: {inner})"
+
+
+def build_params(
+    model: str,
+    specs: Iterable[ParamSpec],
+    raw: Mapping[str, Any],
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Parse and validate *raw* against *specs*; fill defaults.
+
+    Unknown names are errors that list the allowed ones.
+    """
+    by_name = {s.name: s for s in specs}
+    unknown = [k for k in raw if k not in by_name]
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter {unknown[0]!r} for model {model}: allowed are "
+            + ", ".join(by_name)
+        )
+    values: dict[str, Any] = {}
+    for name, spec in by_name.items():
+        if name in raw and raw[name] is not None:
+            values[name] = spec.parse(raw[name])
+        elif spec.default is not None:
+            values[name] = spec.parse(spec.default)
+    given = frozenset(k for k, v in raw.items() if v is not None)
+    for name in given:
+        alt = by_name[name].alternative
+        if alt and alt in given:
+            raise ParameterError(
+                f"give either {name} or {alt}, not both: {alt} is another way to set {name}"
+            )
+    return values, given

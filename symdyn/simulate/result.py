@@ -1,0 +1,127 @@
+"""Simulation results and the simulator interface shared by all models.
+
+A :class:`Simulator` runs the actual finite-size dynamics on random instances;
+trial ``i`` draws from ``numpy.random.SeedSequence(root).spawn(trials)[i]``, so
+the same root seed reproduces every number.  A :class:`SimulationResult` keeps
+the per-trial values (``values[obs]`` has shape ``(trials, len(times))``) and
+derives the summary statistics.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..params import Params
+    from ..progress import Progress
+
+__all__ = ["SimulationResult", "Simulator", "spawn_streams"]
+
+
+def spawn_streams(root: int, trials: int) -> list[np.random.Generator]:
+    """One independent generator per trial from ``SeedSequence(root).spawn(trials)``."""
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(root).spawn(trials)]
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Per-trial values of the observables of a finite-size simulation.
+
+    ``sizes`` records the dimensions actually simulated (e.g. ``{"p": 1000,
+    "n": 2000}``) and ``effective`` any parameter the finite size changes (e.g.
+    ``c = p/n`` after rounding).  ``extra`` holds per-trial diagnostics such as
+    the signed outlier amplitude used by the checker's sign analysis.
+    """
+
+    model: str
+    params: "Params"
+    sizes: Mapping[str, int]
+    trials: int
+    root_seed: int
+    times: tuple[Any, ...]
+    time_name: str
+    values: Mapping[str, np.ndarray]
+    method: str
+    seconds: float
+    memory_bytes: int
+    effective: Mapping[str, float] = field(default_factory=dict)
+    extra: Mapping[str, np.ndarray] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def observables(self) -> tuple[str, ...]:
+        return tuple(self.values)
+
+    def mean(self, obs: str) -> np.ndarray:
+        return self.values[obs].mean(axis=0)
+
+    def stderr(self, obs: str) -> np.ndarray:
+        v = self.values[obs]
+        if v.shape[0] < 2:
+            return np.full(v.shape[1], np.nan)
+        return v.std(axis=0, ddof=1) / np.sqrt(v.shape[0])
+
+    def quantiles(self, obs: str, qs: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> np.ndarray:
+        return np.quantile(self.values[obs], qs, axis=0)
+
+    def to_json(self) -> dict[str, Any]:
+        qs = (0.05, 0.25, 0.5, 0.75, 0.95)
+        obs_out = {}
+        for name in self.values:
+            mean, se, qv = self.mean(name), self.stderr(name), self.quantiles(name, qs)
+            obs_out[name] = [
+                {
+                    "t": str(self.times[j]),
+                    "mean": repr(float(mean[j])),
+                    "stderr": repr(float(se[j])),
+                    "quantiles": {str(q): repr(float(qv[i, j])) for i, q in enumerate(qs)},
+                    "values": [repr(float(x)) for x in self.values[name][:, j]],
+                }
+                for j in range(len(self.times))
+            ]
+        return {
+            "model": self.model,
+            "params": self.params.to_json(),
+            "sizes": dict(self.sizes),
+            "effective": {k: repr(float(v)) for k, v in self.effective.items()},
+            "trials": self.trials,
+            "seed": self.root_seed,
+            "time_variable": self.time_name,
+            "times": [str(t) for t in self.times],
+            "method": self.method,
+            "seconds": self.seconds,
+            "memory_bytes": self.memory_bytes,
+            "observables": obs_out,
+            "notes": list(self.notes),
+        }
+
+
+class Simulator(ABC):
+    """Finite-size simulator of one model."""
+
+    @abstractmethod
+    def observables(self, params: "Params") -> tuple[str, ...]:
+        """Names of the observables this simulator measures for these parameters."""
+
+    @abstractmethod
+    def memory_estimate(self, params: "Params", n: int, method: str = "auto") -> int:
+        """Bytes needed to simulate at size ``n`` (stated before running)."""
+
+    @abstractmethod
+    def run(
+        self,
+        params: "Params",
+        times: Sequence[Any],
+        *,
+        n: int,
+        trials: int,
+        seed: int = 0,
+        method: str = "auto",
+        observables: Sequence[str] | None = None,
+        progress: "Progress | None" = None,
+    ) -> SimulationResult:
+        """Simulate ``trials`` independent instances of size ``n``."""
