@@ -8,6 +8,7 @@ or usage, with one line on stderr saying what is wrong and what is allowed.
 from __future__ import annotations
 
 import os
+import pkgutil
 import sys
 from importlib import import_module
 
@@ -17,8 +18,10 @@ from ..errors import CertificationError, ConvergenceError, SymdynError, Unsuppor
 
 __all__ = ["cli", "main"]
 
-# command modules; each defines click commands listed in its COMMANDS tuple or as *_cmd
-_COMMAND_MODULES = ("meta", "evaluate")
+# every module of this package except `common` defines commands as module-level `*_cmd` objects
+_COMMAND_MODULES = tuple(
+    m.name for m in pkgutil.iter_modules(__path__) if m.name != "common" and not m.name.startswith("_")
+)
 
 
 class _Group(click.Group):
