@@ -96,6 +96,7 @@ class SimulationResult:
             "seconds": self.seconds,
             "memory_bytes": self.memory_bytes,
             "observables": obs_out,
+            "extra": {k: [repr(float(x)) for x in np.asarray(v).reshape(-1)] for k, v in self.extra.items()},
             "notes": list(self.notes),
         }
 
