@@ -228,6 +228,7 @@ class ParamSpec:
     latex: str = ""
     words: Mapping[str, str] = field(default_factory=dict)
     alternative: str | None = None
+    optional: bool = False  # absent unless given (e.g. eta: given means discrete GD)
 
     def describe(self) -> str:
         text = self.domain.describe()

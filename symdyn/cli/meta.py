@@ -21,8 +21,13 @@ def models_cmd(as_json: bool) -> None:
         click.echo(f"  {d['summary']}")
         click.echo("  parameters:")
         for p in d["parameters"]:
-            default = "required" if p["default"] is None else f"default {p['default']}"
-            alt = f"; or give {p['alternative']}" if p.get("alternative") else ""
+            if p["default"] is not None:
+                default = f"default {p['default']}"
+            elif p.get("alternative"):
+                default = f"or give {p['alternative']}"
+            else:
+                default = "required" if p["required"] else "optional"
+            alt = ""
             click.echo(f"    {p['name']:<11} {p['meaning']} - {p['domain']} ({default}{alt})")
         click.echo("  observables: " + ", ".join(o["name"] for o in d["observables"]))
         click.echo("  quantities:  " + ", ".join(q["name"] for q in d["quantities"]))

@@ -176,6 +176,7 @@ class Model(ABC):
                     "meaning": s.meaning,
                     "domain": s.describe(),
                     "default": s.default,
+                    "required": s.default is None and not s.optional and s.alternative is None,
                     **({"alternative": s.alternative} if s.alternative else {}),
                 }
                 for s in self.parameter_specs

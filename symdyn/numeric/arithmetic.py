@@ -50,7 +50,7 @@ class Arithmetic(ABC):
 
     @abstractmethod
     def to_mp(self, v: Any) -> mp.mpf:
-        """Convert exactly to an mpf (the caller chooses the output precision)."""
+        """Convert exactly to an mpf, independent of mpmath's current precision."""
 
     exp: Any
     expm1: Any
@@ -91,7 +91,8 @@ class MPFRArithmetic(Arithmetic):
         if v == 0:
             return mp.mpf(0)
         m, e = v.as_mantissa_exp()
-        return mp.mpf((int(m), int(e)))
+        # exact, whatever mpmath's current precision is
+        return mp.mp.make_mpf(mp.libmp.from_man_exp(int(m), int(e)))
 
     exp = staticmethod(gmpy2.exp)
     expm1 = staticmethod(gmpy2.expm1)
@@ -116,7 +117,7 @@ class MpmathArithmetic(Arithmetic):
         return mp.mpf(x)
 
     def to_mp(self, v: Any) -> mp.mpf:
-        return mp.mpf(v)
+        return v if isinstance(v, mp.mpf) else mp.mpf(v)
 
     exp = staticmethod(mp.exp)
     expm1 = staticmethod(mp.expm1)
@@ -143,7 +144,7 @@ class Float64Arithmetic(Arithmetic):
     def to_mp(self, v: Any) -> mp.mpf:
         if not math.isfinite(v):
             raise ArithmeticError(f"non-finite intermediate {v}")
-        return mp.mpf(v)
+        return mp.mp.make_mpf(mp.libmp.from_float(v))  # exact
 
     exp = staticmethod(math.exp)
     expm1 = staticmethod(math.expm1)

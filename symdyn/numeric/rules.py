@@ -21,7 +21,7 @@ that a kernel can evaluate many integrands from one exponential per node.
 >>> with MPMATH.workdps(30):
 ...     nodes = rule.nodes(8, MPMATH, 30)
 ...     total = sum(w for _, _, w in nodes)   # (2/pi) int sin^2 = 1
->>> abs(total - 1) < mp.mpf(10) ** -28
+...     abs(total - 1) < mp.mpf(10) ** -28
 True
 """
 
@@ -64,7 +64,11 @@ class AngularRule(ABC):
 
     @abstractmethod
     def nodes(self, order: int, arith: Arithmetic, dps: int) -> list[tuple[Any, Any, Any]]:
-        """List of ``(cos(phi_j), sin(phi_j/2)^2, w_j)`` in the backend's numbers.
+        """List of ``(sin(phi_j/2)^2, cos(phi_j/2)^2, w_j)`` in the backend's numbers.
+
+        Both squares are computed without cancellation, so that
+        ``lambda = lambda_+ - 4 sqrt(c) sin^2(phi/2) = lambda_- + 4 sqrt(c) cos^2(phi/2)``
+        is accurate at both edges.
 
         Call inside ``arith.workdps(dps)``.
         """
@@ -72,6 +76,13 @@ class AngularRule(ABC):
     @abstractmethod
     def refine(self, order: int) -> int:
         """A larger order for an independent second evaluation."""
+
+    @abstractmethod
+    def order(self, rate: float, digits: float, pole_distance: float | None = None,
+              polynomial_degree: int | None = None) -> int:
+        """Order expected to give ``digits`` digits for an integrand growing like
+        ``exp(rate cos(phi))``, with an unsubtracted pole at ``cos(phi) = 1 + pole_distance``,
+        or a polynomial in ``cos(phi)`` of the given degree."""
 
     def describe(self, order: int) -> str:
         return f"{self.name}({order})"
@@ -88,21 +99,29 @@ class GaussChebyshev(AngularRule):
     def refine(self, order: int) -> int:
         return int(math.ceil(1.25 * order)) + 2
 
+    def order(self, rate, digits, pole_distance=None, polynomial_degree=None) -> int:
+        n = chebyshev_order(rate, digits, pole_distance)
+        if polynomial_degree is not None:  # exact for degree <= 2N - 1
+            n = min(n, polynomial_degree // 2 + 2)
+        return max(n, 3)
+
 
 @lru_cache(maxsize=256)
 def _chebyshev_nodes(order: int, arith: Arithmetic, dps: int):
     n1 = order + 1
     with arith.workdps(dps):
         pi = arith.pi()
-        out = []
         two = arith.num(2)
+        # sin^2(phi_j/2); by symmetry phi_{N+1-j} = pi - phi_j, cos^2(phi_j/2) = sin^2(phi_{N+1-j}/2)
+        sh2 = []
+        for j in range(0, order + 2):
+            sh = arith.sin(pi * j / (2 * n1))
+            sh2.append(sh * sh)
+        out = []
         for j in range(1, order + 1):
-            ph = pi * j / n1
-            sh = arith.sin(ph / two)
-            sh2 = sh * sh
-            cs = 1 - 2 * sh2  # cos(phi) = 1 - 2 sin^2(phi/2), exact near phi = 0
-            s2 = 4 * sh2 * (1 - sh2)  # sin^2(phi)
-            out.append((cs, sh2, two * s2 / n1))
+            a, b = sh2[j], sh2[n1 - j]
+            s2 = 4 * a * b  # sin^2(phi) = 4 sin^2(phi/2) cos^2(phi/2)
+            out.append((a, b, two * s2 / n1))
         return tuple(out)
 
 
@@ -117,6 +136,15 @@ class TanhSinh(AngularRule):
     def refine(self, order: int) -> int:
         return order + 1
 
+    def order(self, rate, digits, pole_distance=None, polynomial_degree=None) -> int:
+        # the step h = 2^-level must resolve the decay exp(-pi^2/(2h)) to 10^-digits, and
+        # shrink with the growth rate and with the distance of a nearby pole
+        level = math.log2(max(2.0 * digits * math.log(10) / math.pi**2, 1.0)) + 1
+        level += math.log2(1.0 + max(rate, 0.0) / 8.0)
+        if pole_distance is not None:
+            level += max(0.0, math.log2(1.0 / math.acosh(1.0 + max(pole_distance, 1e-300))))
+        return int(math.ceil(level))
+
 
 @lru_cache(maxsize=64)
 def _tanh_sinh_nodes(level: int, arith: Arithmetic, dps: int):
@@ -130,10 +158,9 @@ def _tanh_sinh_nodes(level: int, arith: Arithmetic, dps: int):
         out = []
         for deg in range(1, level + 1):
             for x, w in ts.get_nodes(-1, 1, deg, prec):
-                phi = mp.pi * (x + 1) / 2
-                sh2 = mp.sin(phi / 2) ** 2
-                s2 = 4 * sh2 * (1 - sh2)
-                out.append((1 - 2 * sh2, sh2, h * w * s2))
+                sh2 = mp.sin(mp.pi * (1 + x) / 4) ** 2  # sin^2(phi/2), phi = pi (x + 1)/2
+                ch2 = mp.sin(mp.pi * (1 - x) / 4) ** 2  # cos^2(phi/2)
+                out.append((sh2, ch2, h * w * 4 * sh2 * ch2))
     with arith.workdps(dps):
         return tuple((arith.num(a), arith.num(b), arith.num(c)) for a, b, c in out)
 

@@ -30,7 +30,9 @@ class Canonical:
     """Exact canonical parameters; ``time_factor`` maps user times to canonical ones.
 
     For discrete GD ``eta`` is the canonical step (``eta' * time_factor``) and the
-    times are step counts (unchanged).
+    times are step counts (unchanged).  ``x_scale`` is the factor between the
+    user's matrix and the canonical one (``X_user = x_scale X_canonical``); it
+    converts the energy ``a^T X b`` and the F3 norms back to the user's units.
     """
 
     c: sp.Expr
@@ -43,6 +45,7 @@ class Canonical:
     r0: sp.Expr
     time_factor: sp.Expr
     theta_scale: sp.Expr
+    x_scale: sp.Expr
     convention: str
 
     @property
@@ -60,10 +63,12 @@ class Canonical:
         return out
 
 
-def _scales(values: dict[str, Any]) -> tuple[sp.Expr, sp.Expr]:
+def _scales(values: dict[str, Any]) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(theta_scale, time_factor, x_scale) of the user's convention."""
     conv = CONVENTIONS[values["convention"]]
     c = values["c"]
-    return conv.theta_scale(c, values["sigma"]), conv.time_scale(c, values["sigma"]) * values["time_scale"]
+    x_scale = conv.time_scale(c, values["sigma"])
+    return conv.theta_scale(c, values["sigma"]), x_scale * values["time_scale"], x_scale
 
 
 def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
@@ -83,7 +88,7 @@ def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
         raise ParameterError(f"missing parameter c (aspect ratio p/n): {needs_c[0]} needs it, e.g. c=1/2")
 
     if "epsilon" in given or values.get("theta") == "threshold":
-        scale, _ = _scales(values)
+        scale = _scales(values)[0]
         eps = values.get("epsilon", sp.Integer(0)) if "epsilon" in given else sp.Integer(0)
         values["theta"] = spikes.threshold().subs(C_, values["c"]) * (1 + eps) / scale
 
@@ -109,7 +114,7 @@ def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
 
 def canonical_values(values: dict[str, Any]) -> dict[str, Any]:
     conv = CONVENTIONS[values["convention"]]
-    theta_scale, time_factor = _scales(values)
+    theta_scale, time_factor, x_scale = _scales(values)
     kappa = conv.kappa_of(values["c"]) if conv.kappa_of is not None else values["kappa"]
     theta = values.get("theta")
     return {
@@ -118,6 +123,7 @@ def canonical_values(values: dict[str, Any]) -> dict[str, Any]:
         "kappa": kappa,
         "theta_scale": theta_scale,
         "time_factor": time_factor,
+        "x_scale": x_scale,
     }
 
 
@@ -146,5 +152,6 @@ def canonical(params: Params, *, need: tuple[str, ...] = ()) -> Canonical:
         r0=values["r0"],
         time_factor=cv["time_factor"],
         theta_scale=cv["theta_scale"],
+        x_scale=cv["x_scale"],
         convention=values["convention"],
     )

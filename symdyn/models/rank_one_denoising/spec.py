@@ -38,7 +38,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("flow", "continuous dynamics: F1 two unit spheres, F2 joint sphere, F3 Frobenius "
               "(Burer-Monteiro), F0 linear", Choice(FLOWS), default="F1"),
     ParamSpec("eta", "step size of discrete gradient descent (given: times are step counts k)",
-              Interval(lo=0, lo_closed=False), latex=r"\eta"),
+              Interval(lo=0, lo_closed=False), latex=r"\eta", optional=True),
     ParamSpec("r0", "initial norm |a0| = |b0| of the Frobenius flow F3", Interval(lo=0, lo_closed=False),
               default="1", latex="r_0"),
     ParamSpec("convention", "units of theta, t and kappa (spec 1.1 presets)", Choice(CONVENTIONS),

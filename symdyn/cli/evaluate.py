@@ -1,0 +1,137 @@
+"""``symdyn eval``, ``symdyn limit`` and ``symdyn boundary``."""
+
+from __future__ import annotations
+
+import click
+import mpmath as mp
+
+from ..errors import ParameterError
+from ..exact import mp_to_decimal
+from ..numeric.arithmetic import arithmetic as get_arithmetic
+from ..numeric.rules import rule as get_rule
+from .common import DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_times
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """Plain aligned columns (full-precision numbers stay on one line, easy to copy)."""
+    widths = [max(len(col), *(len(r[i]) for r in rows)) for i, col in enumerate(columns)]
+    click.echo(title)
+    click.echo("  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip())
+    for row in rows:
+        click.echo("  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip())
+
+
+@click.command("eval")
+@click.argument("model_name", metavar="MODEL")
+@click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
+@click.option("--t", "times", metavar="T1,T2,...", help="Comma-separated times (step counts k for discrete GD).")
+@DPS_OPTION
+@click.option("--observables", metavar="NAMES", help="Comma-separated observables (default: m_u, m_v and the flow's extra).")
+@click.option("--rule", "rule_name", default="gauss-chebyshev", show_default=True,
+              help="Quadrature rule: gauss-chebyshev (fast) or tanh-sinh (independent cross-check).")
+@click.option("--arithmetic", "arith_name", default="mpfr", show_default=True,
+              help="Number backend: mpfr (gmpy2), mpmath (reference) or float64 (fast path, ~13 digits).")
+@click.option("--certify", is_flag=True, help="Rigorous enclosures of each value (python-flint).")
+@JSON_OPTION
+def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_name, certify, as_json):
+    """Evaluate the deterministic equivalents of MODEL at the times --t.
+
+    Example: symdyn eval rank-one-denoising c=1/2 theta=6/5 alpha=1/10 beta=1/10 --t 1,5,20 --dps 50
+    """
+    model = load_model(model_name)
+    params = load_params(model, assignments)
+    names = None if observables is None else [o.strip() for o in observables.split(",") if o.strip()]
+    if names is not None:
+        for n in names:
+            model.observable(n)
+    time_list = split_times(times)
+    if certify:
+        from ..certify import certify_trajectory
+
+        result = certify_trajectory(model, params, time_list, dps=dps, observables=names)
+        if as_json:
+            emit_json(result.to_json())
+        else:
+            click.echo(result.render())
+        return
+    traj = model.evaluate(params, time_list, dps=dps, observables=names, rule=get_rule(rule_name),
+                          arithmetic=get_arithmetic(arith_name), progress=progress_meter())
+    if as_json:
+        emit_json(traj.to_json())
+        return
+    obs = list(traj.observables)
+    rows = []
+    for i, t in enumerate(traj.times):
+        row = [str(t)] + [mp_to_decimal(traj.observables[o][i].value, dps) for o in obs]
+        errs = [traj.observables[o][i].error for o in obs]
+        row.append(mp.nstr(max(errs), 2) if errs else "")
+        rows.append(row)
+    _table(f"{model.name}  regime: {traj.regime}  ({dps} digits)", [traj.time_name] + obs + ["max error"], rows)
+    click.echo(f"method: {traj.method}")
+    for note in traj.notes:
+        click.echo(f"note: {note}")
+
+
+@click.command("limit")
+@click.argument("model_name", metavar="MODEL")
+@click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
+@DPS_OPTION
+@click.option("--no-check", is_flag=True, help="Skip the numerical cross-check of the limit.")
+@JSON_OPTION
+def limit_cmd(model_name, assignments, dps, no_check, as_json):
+    """Large-time limits of MODEL with their regime, decay law and a numerical cross-check."""
+    model = load_model(model_name)
+    params = load_params(model, assignments)
+    lim = model.limit(params, dps=dps, check=not no_check)
+    if as_json:
+        emit_json(lim.to_json())
+        return
+    click.echo(f"regime: {lim.regime}   ({lim.conditions})")
+    for k, v in lim.values.items():
+        click.echo(f"  {k}(inf) = {mp_to_decimal(v, dps)}   [= {lim.exact[k]}]")
+    if lim.decay is not None:
+        click.echo(f"approach: {lim.decay.law}" + (f"   ({lim.decay.note})" if lim.decay.note else ""))
+        for k, v in lim.decay.amplitudes.items():
+            click.echo(f"  amplitude {k}: {mp_to_decimal(v, dps)}")
+        if lim.decay.time_scale is not None:
+            click.echo(f"  time scale: {mp_to_decimal(lim.decay.time_scale, dps)}")
+    if lim.check is not None:
+        status = {True: "passed", False: "FAILED", None: "not performed"}[lim.check.passed]
+        dev = "" if lim.check.relative_deviation is None else f", relative deviation {mp.nstr(lim.check.relative_deviation, 3)}"
+        click.echo(f"numerical check {status}: {lim.check.description}{dev}")
+
+
+@click.command("boundary")
+@click.argument("model_name", metavar="MODEL")
+@click.argument("quantity", metavar="QUANTITY")
+@click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
+@DPS_OPTION
+@click.option("--certify", is_flag=True, help="Return a rigorous enclosure [lower, upper] (python-flint).")
+@JSON_OPTION
+def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
+    """A boundary QUANTITY of MODEL (threshold, critical-ratio, outlier, overlaps, ...).
+
+    Example: symdyn boundary rank-one-denoising threshold c=3 --dps 60
+    """
+    model = load_model(model_name)
+    if "=" in quantity:
+        raise ParameterError(
+            f"{quantity!r} is a parameter, but QUANTITY comes first: one of "
+            + ", ".join(q.name for q in model.quantity_specs))
+    model.quantity(quantity)
+    params = load_params(model, assignments)
+    b = model.boundary(quantity, params, dps=dps, certify=certify)
+    if as_json:
+        emit_json(b.to_json())
+        return
+    for k, v in b.values.items():
+        line = f"{k} = {mp_to_decimal(v, dps)}   [= {b.exact[k]}]"
+        if b.enclosures is not None:
+            lo, hi = b.enclosures[k]
+            line += f"\n  certified in [{mp_to_decimal(lo, dps + 5)}, {mp_to_decimal(hi, dps + 5)}]"
+        click.echo(line)
+    if b.regime is not None:
+        click.echo(f"regime: {b.regime}")
+    if b.note:
+        click.echo(f"note: {b.note}")
+    click.echo(f"method: {b.method}")

@@ -1,0 +1,932 @@
+"""Self-verifying derivations: ordered steps, each with LaTeX and a check that can fail.
+
+A :class:`Derivation` is an ordered list of :class:`Step` objects.  A step
+carries a key, a title, a one-sentence statement, one or more numbered
+equations (LaTeX) and a :class:`Verification` *strategy*.  Strategies are small
+classes with one interface (``verify(dps=..., seed=...)``); the abstract base
+:class:`Verification` holds the interface, the concrete strategies are final:
+
+================  =================================================================
+:class:`Symbolic` a residual simplifies to zero, optionally after a substitution
+                  (e.g. a parametrisation of a regime) and modulo quadratic
+                  relations such as ``R**2 = (z - lambda_-)(z - lambda_+)``
+:class:`Numeric`  a residual (SymPy expression, or a function of an exact point)
+                  is below a stated tolerance at seeded random exact rational
+                  points, at a given precision
+:class:`Agree`    two independent routes (closed form vs quadrature, limit vs
+                  contour integral) agree at seeded random exact points
+:class:`AllOf`    every one of several strategies passes
+================  =================================================================
+
+Verifying returns a :class:`VerificationResult` (status, method, description,
+evidence, residual, tolerance, points used, precision, time) and never raises
+for a failing or crashing check: failures are data (status ``failed`` or
+``error``), so a derivation reports every step.  Random points come from a
+:class:`Points` sampler with a ``random.Random`` seeded by ``(seed, step key)``,
+so runs are reproducible and steps independent.
+
+Prose (statements, descriptions) is LaTeX text with inline math between
+``$...$``; :func:`symdyn.latex.plain_text` renders it for terminals.
+
+Examples
+--------
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y", positive=True)
+>>> Symbolic(sp.cosh(x)**2 - sp.sinh(x)**2 - 1).verify().status
+<Status.PASSED: 'passed'>
+>>> Symbolic(sp.cosh(x)**2 + sp.sinh(x)**2 - 1).verify().status   # wrong sign
+<Status.FAILED: 'failed'>
+>>> R = sp.Symbol("R")
+>>> Symbolic((1 + R) * (1 - R) - (1 - y), modulo={R: y}).verify().passed
+True
+>>> pts = Points({x: (1, 3)}, count=3)
+>>> res = Numeric(sp.sqrt(x)**2 - x, pts).verify(dps=30, seed=1)
+>>> res.passed, len(res.points), res.dps
+(True, 3, 30)
+>>> step = Step("pyth", "Pythagoras", "$\\\\cosh^2 - \\\\sinh^2 = 1$.", ("\\\\cosh^2 x - \\\\sinh^2 x = 1",),
+...             Symbolic(sp.cosh(x)**2 - sp.sinh(x)**2 - 1))
+>>> d = Derivation("demo", "Demo", (step,))
+>>> d.verify(dps=20).passed
+True
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence, Union
+
+import mpmath as mp
+import sympy as sp
+
+from .exact import mp_to_decimal
+from .latex import latex as _latex
+from .latex import plain_text
+
+__all__ = [
+    "Status",
+    "PointResult",
+    "VerificationResult",
+    "Verification",
+    "Symbolic",
+    "Numeric",
+    "Agree",
+    "AllOf",
+    "Points",
+    "Step",
+    "Derivation",
+    "StepResult",
+    "DerivationResult",
+    "format_table",
+    "factor_radicands",
+    "reduce_modulo",
+]
+
+Point = Mapping[sp.Symbol, sp.Rational]
+#: A route or residual: a SymPy expression in the sampled symbols, or a function
+#: ``f(point, dps)`` returning a number (mpmath, Python or SymPy) or a mapping of
+#: named numbers (each checked).
+Route = Union[sp.Expr, Callable[[Point, int], Any]]
+
+
+class Status(str, enum.Enum):
+    """Outcome of a verification."""
+
+    PASSED = "passed"
+    FAILED = "failed"   # the check ran and the identity does not hold (or could not be shown)
+    ERROR = "error"     # the check itself crashed
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """One evaluation at one exact parameter point (decimal strings throughout)."""
+
+    point: Mapping[str, str]
+    residual: str
+    passed: bool
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"point": dict(self.point), "residual": self.residual, "passed": self.passed,
+                **({"values": dict(self.values)} if self.values else {})}
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What a verification found.
+
+    Attributes
+    ----------
+    status : Status
+    method : str
+        ``"symbolic"``, ``"numeric"``, ``"two-routes"`` or ``"all-of"``.
+    description : str
+        What was checked (LaTeX-flavoured prose).
+    evidence : str
+        One line: why it passed or failed (plain text).
+    residual : str or None
+        The symbolic residual after simplification (``"0"`` when passed) or the
+        largest numeric residual as a decimal string.
+    tolerance : str or None
+        Numeric tolerance (absolute, or relative to ``max(1, |value|)`` for two routes).
+    dps : int or None
+        Working precision of numeric checks (decimal digits).
+    points : tuple of PointResult
+        The exact parameter points used, with their residuals.
+    seconds : float
+    parts : tuple of VerificationResult
+        Sub-results of :class:`AllOf`.
+    """
+
+    status: Status
+    method: str
+    description: str
+    evidence: str
+    residual: str | None = None
+    tolerance: str | None = None
+    dps: int | None = None
+    points: tuple[PointResult, ...] = ()
+    seconds: float = 0.0
+    parts: tuple["VerificationResult", ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "status": str(self.status),
+            "method": self.method,
+            "description": self.description,
+            "description_text": plain_text(self.description),
+            "evidence": self.evidence,
+            "residual": self.residual,
+            "tolerance": self.tolerance,
+            "dps": self.dps,
+            "seconds": f"{self.seconds:.3f}",
+            "points": [p.to_json() for p in self.points],
+        }
+        if self.parts:
+            out["parts"] = [p.to_json() for p in self.parts]
+        return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_exact(expr: Any, what: str) -> None:
+    if isinstance(expr, sp.Basic) and expr.atoms(sp.Float):
+        raise ValueError(f"{what} holds float literals {sorted(map(str, expr.atoms(sp.Float)))}: use sympy.Rational")
+
+
+def factor_radicands(expr: sp.Expr) -> sp.Expr:
+    """Factor the argument of every square root (and other ``1/q`` powers).
+
+    With positive symbols this lets SymPy pull perfect squares out of roots,
+    e.g. ``sqrt(p**2 + 4*p + 4) -> p + 2`` for ``p > 0``.
+
+    >>> p = sp.Symbol("p", positive=True)
+    >>> factor_radicands(sp.sqrt(p**2 + 4*p + 4))
+    p + 2
+    """
+    return sp.sympify(expr).replace(
+        lambda e: e.is_Pow and e.exp.is_Rational and e.exp.q > 1 and not e.base.is_Number,
+        lambda e: sp.factor(e.base) ** e.exp,
+    )
+
+
+def reduce_modulo(expr: sp.Expr, relations: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """The numerator of *expr* reduced modulo ``sym**2 = value`` for each relation.
+
+    *expr* is put over a common denominator; its numerator, a polynomial in
+    each relation symbol, is divided by ``sym**2 - value``.  The remainder is
+    zero iff the numerator vanishes on the relation (a rational identity then
+    holds wherever its denominator does not vanish).
+
+    >>> R, y = sp.symbols("R y")
+    >>> reduce_modulo(R**3 - y*R, {R: y})
+    0
+    """
+    num = sp.numer(sp.together(sp.sympify(expr)))
+    for sym, value in relations.items():
+        num = sp.rem(sp.expand(num), sp.expand(sym**2 - value), sym)
+    return sp.expand(num)
+
+
+_SIMPLIFIERS: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
+    ("simplify", lambda e: sp.simplify(e)),
+    ("simplify after factoring radicands", lambda e: sp.simplify(factor_radicands(sp.simplify(e)))),
+    ("exponential rewrite", lambda e: sp.simplify(sp.expand(e.rewrite(sp.exp)))),
+    ("radsimp", lambda e: sp.simplify(sp.radsimp(sp.expand(factor_radicands(e))))),
+)
+
+
+def _num(value: Any, dps: int) -> mp.mpc | mp.mpf:
+    """An mpmath number from a SymPy/Python/mpmath value at *dps* digits."""
+    if isinstance(value, (mp.mpf, mp.mpc)):
+        return value
+    if isinstance(value, (int, float, complex)):
+        return mp.mpmathify(value)
+    v = sp.sympify(value)
+    _check_exact(v, "route value")
+    n = sp.N(v, dps + 10)
+    if not n.is_number:
+        raise ValueError(f"route value {sp.sstr(v)[:120]} is not a number (free symbols {v.free_symbols})")
+    re_, im_ = n.as_real_imag()
+    re_m = mp.mpf(sp.Float(re_, dps)._mpf_)
+    if im_ == 0:
+        return re_m
+    return mp.mpc(re_m, mp.mpf(sp.Float(im_, dps)._mpf_))
+
+
+def _dec(x: Any, digits: int = 6) -> str:
+    if isinstance(x, mp.mpc):
+        if x.imag == 0:
+            x = x.real
+        else:
+            return f"{mp_to_decimal(x.real, digits)}{'+' if x.imag >= 0 else '-'}{mp_to_decimal(abs(x.imag), digits)}i"
+    return mp_to_decimal(mp.mpf(x), digits)
+
+
+def _evaluate_route(route: Route, point: Point, dps: int) -> dict[str, Any]:
+    """Evaluate a route at *point*; always returns a mapping name -> mp number."""
+    with mp.workdps(dps):
+        if isinstance(route, sp.Basic):
+            value: Any = route.subs(dict(point))
+        else:
+            value = route(point, dps)
+        items = value.items() if isinstance(value, Mapping) else (("value", value),)
+        return {k: _num(v, dps) for k, v in items}
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+@dataclass(frozen=True)
+class Points:
+    """Seeded random exact rational parameter points.
+
+    Parameters
+    ----------
+    ranges : mapping Symbol -> (lo, hi)
+        Each symbol is drawn uniformly among rationals ``lo + (hi - lo) j/q`` with
+        a random denominator ``q`` in ``[50, 500]`` and ``0 < j < q``; integer
+        symbols (``is_integer``) are drawn among the integers ``lo..hi``.
+    fixed : mapping Symbol -> number, optional
+        Exact values held fixed (e.g. ``c = 1``).
+    count : int
+        Number of points.
+    where : callable, optional
+        Predicate on the point (exact); points that fail it are redrawn.
+    label : str
+        LaTeX-flavoured description of the region (e.g. ``"$\\theta^4 > c$, $c < 1$"``).
+
+    >>> th = sp.Symbol("theta", positive=True)
+    >>> pts = Points({th: (0, 2)}, count=2, where=lambda p: p[th] > 1, label="$\\\\theta > 1$")
+    >>> all(p[th] > 1 for p in pts.sample(random.Random(0)))
+    True
+    """
+
+    ranges: Mapping[sp.Symbol, tuple[Any, Any]]
+    fixed: Mapping[sp.Symbol, Any] = field(default_factory=dict)
+    count: int = 2
+    where: Callable[[Point], bool] | None = None
+    label: str = ""
+    max_tries: int = 10_000
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError("Points.count must be at least 1")
+        for sym, (lo, hi) in self.ranges.items():
+            if not sp.Rational(lo) < sp.Rational(hi):
+                raise ValueError(f"empty range for {sym}: ({lo}, {hi})")
+        for v in self.fixed.values():
+            _check_exact(sp.sympify(v), "a fixed point value")
+
+    def sample(self, rng: random.Random) -> list[dict[sp.Symbol, sp.Rational]]:
+        out = []
+        for _ in range(self.count):
+            for _ in range(self.max_tries):
+                point: dict[sp.Symbol, sp.Rational] = {s: sp.sympify(v) for s, v in self.fixed.items()}
+                for sym, (lo, hi) in self.ranges.items():
+                    lo, hi = sp.Rational(lo), sp.Rational(hi)
+                    if sym.is_integer:
+                        point[sym] = sp.Integer(rng.randint(int(sp.ceiling(lo)), int(sp.floor(hi))))
+                    else:
+                        q = rng.randint(50, 500)
+                        point[sym] = lo + (hi - lo) * sp.Rational(rng.randint(1, q - 1), q)
+                if self.where is None or bool(self.where(point)):
+                    out.append(point)
+                    break
+            else:
+                raise ValueError(f"no point satisfies the condition {self.label!r} after {self.max_tries} draws")
+        return out
+
+
+def _point_json(point: Point) -> dict[str, str]:
+    return {str(k): str(v) for k, v in point.items()}
+
+
+def _regions(points: Points | Sequence[Points]) -> tuple[Points, ...]:
+    if isinstance(points, Points):
+        return (points,)
+    out = tuple(points)
+    if not out or not all(isinstance(p, Points) for p in out):
+        raise TypeError("points must be a Points object or a non-empty sequence of them")
+    return out
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+class Verification(ABC):
+    """Interface of verification strategies (abstract; concrete strategies are final).
+
+    Subclasses implement :meth:`_run` and :attr:`description`; callers use
+    :meth:`verify`, which times the check and turns an exception into a result
+    with status ``error``.
+    """
+
+    method: ClassVar[str]
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """What is checked, as LaTeX-flavoured prose."""
+
+    @abstractmethod
+    def _run(self, *, dps: int, rng: random.Random) -> VerificationResult:
+        """Perform the check."""
+
+    def verify(self, *, dps: int = 50, seed: int | str = 0, rng: random.Random | None = None) -> VerificationResult:
+        """Run the check at *dps* digits with random points drawn from *seed* (or *rng*).
+
+        Never raises for a failing identity; a crash gives status ``error``.
+        """
+        if isinstance(dps, bool) or not isinstance(dps, int) or dps < 10:
+            raise ValueError(f"dps={dps!r}: use a whole number of at least 10 digits")
+        rng = rng if rng is not None else random.Random(str(seed))
+        start = time.perf_counter()
+        try:
+            result = self._run(dps=dps, rng=rng)
+        except Exception as exc:  # a crashing check is reported, not raised
+            result = VerificationResult(
+                Status.ERROR, self.method, self.description,
+                f"the check raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
+            )
+        return replace(result, seconds=time.perf_counter() - start)
+
+
+class Symbolic(Verification):
+    """A residual that must simplify to zero (final).
+
+    Parameters
+    ----------
+    residual : sympy.Expr
+        ``lhs - rhs`` of the identity.
+    modulo : mapping Symbol -> Expr, optional
+        Quadratic relations ``sym**2 = value``; the numerator of the residual is
+        reduced modulo them (:func:`reduce_modulo`) before simplifying.
+    substitute : mapping, optional
+        A substitution applied first, e.g. a parametrisation of a regime
+        (``c -> theta**4/(1 + p)**2`` with ``p > 0`` puts ``theta`` above the
+        BBP threshold, so that principal square roots simplify).
+    regime : str
+        LaTeX-flavoured description of the substitution / assumptions.
+
+    The residual is tried with several simplifiers (``simplify``; after
+    factoring radicands; after rewriting in exponentials; ``radsimp``).  If none
+    reaches 0 the status is ``failed`` and the evidence carries the residual's
+    value at a random point, which tells a false identity from a weak simplifier.
+
+    Examples
+    --------
+    >>> z, R, c = sp.Symbol("z"), sp.Symbol("R"), sp.Symbol("c", positive=True)
+    >>> m = (1 - c - z + R) / (2 * c * z)
+    >>> lm, lp = (1 - sp.sqrt(c))**2, (1 + sp.sqrt(c))**2
+    >>> Symbolic(c*z*m**2 + (z + c - 1)*m + 1, modulo={R: (z - lm)*(z - lp)}).verify().passed
+    True
+    >>> Symbolic(c*z*m**2 + (z - c - 1)*m + 1, modulo={R: (z - lm)*(z - lp)}).verify().passed
+    False
+    """
+
+    method = "symbolic"
+
+    def __init__(
+        self,
+        residual: sp.Expr,
+        *,
+        modulo: Mapping[sp.Symbol, sp.Expr] | None = None,
+        substitute: Mapping[sp.Symbol, sp.Expr] | None = None,
+        regime: str = "",
+    ) -> None:
+        self.residual = sp.sympify(residual)
+        self.modulo = dict(modulo or {})
+        self.substitute = dict(substitute or {})
+        self.regime = regime
+        _check_exact(self.residual, "the residual")
+        for v in (*self.modulo.values(), *self.substitute.values()):
+            _check_exact(sp.sympify(v), "a relation or substitution")
+
+    @property
+    def description(self) -> str:
+        text = "symbolic: the residual simplifies to $0$"
+        if self.modulo:
+            rel = ", ".join(f"${_latex(s)}^{{2}} = {_latex(v)}$" for s, v in self.modulo.items())
+            text += f" modulo {rel}"
+        if self.substitute:
+            subs = ", ".join(f"${_latex(s)} = {_latex(v)}$" for s, v in self.substitute.items())
+            text += f" after substituting {subs}"
+        if self.regime:
+            text += f" ({self.regime})"
+        return text
+
+    def _run(self, *, dps: int, rng: random.Random) -> VerificationResult:
+        expr = self.residual
+        if self.substitute:
+            expr = expr.subs(self.substitute)
+        if self.modulo:
+            expr = reduce_modulo(factor_radicands(expr), self.modulo)
+        last = expr
+        for name, simplifier in _SIMPLIFIERS:
+            try:
+                last = simplifier(expr)
+            except Exception:  # noqa: BLE001 - a simplifier may give up; try the next one
+                continue
+            if last == 0:
+                return VerificationResult(Status.PASSED, self.method, self.description,
+                                          f"the residual reduces to 0 ({name})", residual="0")
+        return VerificationResult(
+            Status.FAILED, self.method, self.description,
+            "the residual does not simplify to 0; " + _probe(last, dps, rng),
+            residual=sp.sstr(last)[:2000],
+        )
+
+
+def _probe(expr: sp.Expr, dps: int, rng: random.Random) -> str:
+    """Value of *expr* at a random positive rational point (diagnostic only)."""
+    syms = sorted(expr.free_symbols, key=str)
+    point = {s: (sp.Integer(rng.randint(1, 6)) if s.is_integer
+                 else sp.Rational(rng.randint(1, 400), rng.randint(100, 300))) for s in syms}
+    try:
+        with mp.workdps(30):
+            value = abs(_num(expr.subs(point), 30))
+        where = ", ".join(f"{k}={v}" for k, v in point.items())
+        verdict = "the identity is false" if value > mp.mpf(10) ** -20 else "the simplifier may be too weak"
+        return f"its value at {where or 'the point'} is {_dec(value, 5)} ({verdict})"
+    except Exception:  # noqa: BLE001 - diagnostics must not crash the report
+        return "its value at a random point could not be computed"
+
+
+class _Pointwise(Verification):
+    """Shared machinery of point-based strategies (abstract)."""
+
+    def __init__(self, points: Points | Sequence[Points], *, loss: int, label: str) -> None:
+        self.regions = _regions(points)
+        if loss < 0:
+            raise ValueError("loss must be non-negative (digits allowed to be lost)")
+        self.loss = loss
+        self.label = label
+
+    def tolerance(self, dps: int) -> mp.mpf:
+        """``10**-(dps - loss)``: the stated tolerance at precision *dps*."""
+        with mp.workdps(dps):
+            return mp.mpf(10) ** (-(dps - self.loss))
+
+    def _where(self) -> str:
+        regions = [r.label for r in self.regions if r.label]
+        n = sum(r.count for r in self.regions)
+        text = f"at {n} seeded random exact rational point{'s' if n != 1 else ''}"
+        if regions:
+            text += " (" + "; ".join(regions) + ")"
+        return text
+
+    @abstractmethod
+    def _compare(self, point: Point, dps: int) -> tuple[mp.mpf, dict[str, str]]:
+        """(residual, values to record) at one point."""
+
+    def _run(self, *, dps: int, rng: random.Random) -> VerificationResult:
+        tol = self.tolerance(dps)
+        results: list[PointResult] = []
+        worst = mp.mpf(0)
+        for region in self.regions:
+            for point in region.sample(rng):
+                residual, values = self._compare(point, dps)
+                ok = bool(mp.isfinite(residual) and residual <= tol)
+                worst = max(worst, residual) if mp.isfinite(residual) else mp.inf
+                results.append(PointResult(_point_json(point), _dec(residual, 3), ok, values))
+        n_bad = sum(not r.passed for r in results)
+        status = Status.PASSED if n_bad == 0 else Status.FAILED
+        what = "residual" if self.method == "numeric" else "relative difference"
+        evidence = (f"max {what} {_dec(worst, 3)} at {len(results)} points, tolerance {_dec(tol, 2)}, {dps} digits"
+                    + ("" if n_bad == 0 else f"; {n_bad} point(s) exceed the tolerance"))
+        return VerificationResult(status, self.method, self.description, evidence, residual=_dec(worst, 3),
+                                  tolerance=_dec(tol, 2), dps=dps, points=tuple(results))
+
+
+class Numeric(_Pointwise):
+    """A residual that must vanish at random exact points, to a stated tolerance (final).
+
+    Parameters
+    ----------
+    residual : sympy.Expr or callable
+        A SymPy expression in the sampled symbols, or ``f(point, dps)`` returning
+        a number or a mapping of named numbers (each must vanish).  The
+        absolute value is compared with ``10**-(dps - loss)``.
+    points : Points or sequence of Points
+    loss : int
+        Digits the computation may lose (default 8).
+    label : str
+        What the residual measures (LaTeX-flavoured prose).
+
+    Examples
+    --------
+    >>> th = sp.Symbol("theta", positive=True)
+    >>> pts = Points({th: (1, 2)}, count=2)
+    >>> Numeric(sp.sqrt(th**2) - th, pts).verify(dps=30).passed
+    True
+    >>> Numeric(lambda p, dps: mp.sqrt(p[th]**2) + p[th], pts).verify(dps=30).passed
+    False
+    """
+
+    method = "numeric"
+
+    def __init__(self, residual: Route, points: Points | Sequence[Points], *, loss: int = 8, label: str = "") -> None:
+        super().__init__(points, loss=loss, label=label)
+        if isinstance(residual, sp.Basic):
+            _check_exact(residual, "the residual")
+        self.residual = residual
+
+    @property
+    def description(self) -> str:
+        what = self.label or "the residual"
+        return f"numeric: {what} vanishes {self._where()}, to $10^{{-(\\mathrm{{dps}} - {self.loss})}}$"
+
+    def _compare(self, point: Point, dps: int) -> tuple[mp.mpf, dict[str, str]]:
+        values = _evaluate_route(self.residual, point, dps)
+        with mp.workdps(dps):
+            residual = max(abs(v) for v in values.values())
+        return residual, {k: _dec(v, 6) for k, v in values.items()} if len(values) > 1 else {}
+
+
+class Agree(_Pointwise):
+    """Two independent routes that must agree at random exact points (final).
+
+    The relative difference ``|a - b| / max(1, |b|)`` is compared with
+    ``10**-(dps - loss)``.  Routes may return mappings of named numbers; their
+    keys must match and every entry is compared.
+
+    Parameters
+    ----------
+    first, second : sympy.Expr or callable
+        The two routes (``f(point, dps)`` or an expression in the sampled symbols).
+    points : Points or sequence of Points
+    names : (str, str)
+        LaTeX-flavoured names of the routes, e.g. ``("closed form", "quadrature")``.
+    loss : int
+        Digits the routes may lose (default 8).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", positive=True)
+    >>> quad = lambda p, dps: mp.quad(lambda s: mp.exp(-p[x] * s), [0, mp.inf])
+    >>> Agree(1 / x, quad, Points({x: (1, 3)}, count=2), names=("$1/x$", "quadrature")).verify(dps=30).passed
+    True
+    >>> Agree(2 / x, quad, Points({x: (1, 3)}, count=2)).verify(dps=30).passed
+    False
+    """
+
+    method = "two-routes"
+
+    def __init__(self, first: Route, second: Route, points: Points | Sequence[Points], *,
+                 names: tuple[str, str] = ("first route", "second route"), loss: int = 8) -> None:
+        super().__init__(points, loss=loss, label="")
+        for r in (first, second):
+            if isinstance(r, sp.Basic):
+                _check_exact(r, "a route")
+        self.first, self.second, self.names = first, second, names
+
+    @property
+    def description(self) -> str:
+        a, b = self.names
+        return (f"two routes: {a} and {b} agree {self._where()}, "
+                f"to $10^{{-(\\mathrm{{dps}} - {self.loss})}}$ relative")
+
+    def _compare(self, point: Point, dps: int) -> tuple[mp.mpf, dict[str, str]]:
+        a = _evaluate_route(self.first, point, dps)
+        b = _evaluate_route(self.second, point, dps)
+        if set(a) != set(b):
+            raise ValueError(f"the routes return different quantities: {sorted(a)} vs {sorted(b)}")
+        with mp.workdps(dps):
+            worst = mp.mpf(0)
+            values = {}
+            for k in a:
+                diff = abs(a[k] - b[k]) / max(mp.mpf(1), abs(b[k]))
+                worst = max(worst, diff)
+                prefix = "" if k == "value" else f"{k}:"
+                values[prefix + "first"] = _dec(a[k], 20)
+                values[prefix + "second"] = _dec(b[k], 20)
+        return worst, values
+
+
+class AllOf(Verification):
+    """Several strategies that must all pass (final).
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> both = AllOf(Symbolic(sp.exp(sp.log(x)) - x), Numeric(sp.exp(sp.log(x)) - x, Points({x: (1, 2)})))
+    >>> res = both.verify(dps=20)
+    >>> res.passed, [p.method for p in res.parts]
+    (True, ['symbolic', 'numeric'])
+    """
+
+    method = "all-of"
+
+    def __init__(self, *parts: Verification) -> None:
+        if not parts or not all(isinstance(p, Verification) for p in parts):
+            raise TypeError("AllOf needs one or more Verification objects")
+        self.parts = parts
+
+    @property
+    def description(self) -> str:
+        return "; ".join(p.description for p in self.parts)
+
+    def _run(self, *, dps: int, rng: random.Random) -> VerificationResult:
+        results = tuple(p.verify(dps=dps, rng=rng) for p in self.parts)
+        bad = [i for i, r in enumerate(results) if not r.passed]
+        status = Status.PASSED
+        if bad:
+            status = Status.ERROR if any(results[i].status is Status.ERROR for i in bad) else Status.FAILED
+        methods = " + ".join(r.method for r in results)
+        if bad:
+            evidence = "; ".join(f"part {i + 1} ({results[i].method}) {results[i].status}: {results[i].evidence}"
+                                 for i in bad)
+        else:
+            evidence = "; ".join(r.evidence for r in results)
+        return VerificationResult(status, f"all-of({methods})", self.description, evidence, parts=results,
+                                  dps=dps)
+
+
+# --------------------------------------------------------------------------- steps and derivations
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation.
+
+    Parameters
+    ----------
+    key : str
+        Identifier (letters, digits, ``-``), unique within the derivation.
+    title : str
+        Short title (plain text).
+    statement : str
+        One sentence, LaTeX-flavoured (inline math between ``$``).
+    equations : tuple of str
+        Bodies of numbered display equations (LaTeX; see :func:`symdyn.latex.equation`).
+    verification : Verification
+    section : str
+        Heading under which the step is grouped.
+    remark : str
+        Optional further LaTeX prose (how the step follows, caveats).
+    stated : bool
+        True for a result taken from the theory and only partly checkable here;
+        the verification then covers its algebraically checkable parts.
+    """
+
+    key: str
+    title: str
+    statement: str
+    equations: tuple[str, ...]
+    verification: Verification
+    section: str = ""
+    remark: str = ""
+    stated: bool = False
+
+    def __post_init__(self) -> None:
+        import re
+
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", self.key):
+            raise ValueError(f"step key {self.key!r}: use letters, digits and '-'")
+        if not self.title.strip() or not self.statement.strip():
+            raise ValueError(f"step {self.key}: title and statement must not be empty")
+        if isinstance(self.equations, str):
+            raise TypeError(f"step {self.key}: equations must be a tuple of strings, not one string")
+        if not isinstance(self.verification, Verification):
+            raise TypeError(f"step {self.key}: verification must be a Verification strategy")
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: Step
+    result: VerificationResult
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.step
+        return {
+            "key": s.key,
+            "title": s.title,
+            "section": s.section,
+            "statement": s.statement,
+            "statement_text": plain_text(s.statement),
+            "latex": list(s.equations),
+            "stated": s.stated,
+            "verification": self.result.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class DerivationResult:
+    """The verification of every (selected) step of a derivation."""
+
+    derivation: "Derivation"
+    steps: tuple[StepResult, ...]
+    dps: int
+    seed: int | str
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return all(s.passed for s in self.steps)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Keys of the steps that did not pass."""
+        return tuple(s.step.key for s in self.steps if not s.passed)
+
+    def __getitem__(self, key: str) -> VerificationResult:
+        for s in self.steps:
+            if s.step.key == key:
+                return s.result
+        raise KeyError(key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "derivation": self.derivation.key,
+            "title": self.derivation.title,
+            "dps": self.dps,
+            "seed": str(self.seed),
+            "passed": self.passed,
+            "failed": list(self.failed),
+            "seconds": f"{self.seconds:.3f}",
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+    def to_latex(self, **options: Any) -> str:
+        """The derivation as a LaTeX document with these verification results."""
+        return self.derivation.to_latex(self, **options)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """An ordered list of self-verifying steps.
+
+    Parameters
+    ----------
+    key : str
+        Identifier (e.g. the model name).
+    title : str
+    steps : tuple of Step
+    introduction : str
+        LaTeX prose opening the document (model, conventions, notation).
+    bibliography : str
+        BibTeX text of the works cited (``\\cite{key}`` in the prose).
+    """
+
+    key: str
+    title: str
+    steps: tuple[Step, ...]
+    introduction: str = ""
+    bibliography: str = ""
+
+    def __post_init__(self) -> None:
+        keys = [s.key for s in self.steps]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise ValueError(f"duplicate step keys: {', '.join(dup)}")
+        if not self.steps:
+            raise ValueError("a derivation needs at least one step")
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def step(self, key: str) -> Step:
+        for s in self.steps:
+            if s.key == key:
+                return s
+        raise KeyError(f"no step {key!r}; steps are " + ", ".join(s.key for s in self.steps))
+
+    def verify(self, *, dps: int = 50, seed: int | str = 0, keys: Iterable[str] | None = None,
+               progress: Any = None) -> DerivationResult:
+        """Verify the steps (all, or those in *keys*) at *dps* digits.
+
+        Each step draws its random points from ``random.Random(f"{seed}:{key}")``,
+        so a step's points do not depend on which other steps run.
+        """
+        from .progress import NULL_PROGRESS
+
+        wanted = None if keys is None else list(keys)
+        if wanted is not None:
+            for k in wanted:
+                self.step(k)  # raises KeyError for unknown keys
+        steps = [s for s in self.steps if wanted is None or s.key in wanted]
+        progress = progress or NULL_PROGRESS
+        start = time.perf_counter()
+        out = []
+        with progress.task(f"verifying {self.key}", total=len(steps)) as task:
+            for s in steps:
+                out.append(StepResult(s, s.verification.verify(dps=dps, rng=random.Random(f"{seed}:{s.key}"))))
+                task.advance()
+        return DerivationResult(self, tuple(out), dps, seed, time.perf_counter() - start)
+
+    def to_latex(self, result: DerivationResult | None = None, *, author: str = "symdyn", date: str = "") -> str:
+        """A complete LaTeX document: one subsection per step, grouped by section.
+
+        Each step gives its statement, its numbered equations, and how it was
+        verified (status, method, evidence) if *result* is given.
+        """
+        from .latex import Section, document, escape
+
+        by_key = {s.step.key: s.result for s in result.steps} if result is not None else {}
+        groups: dict[str, list[Section]] = {}
+        for step in self.steps:
+            body = [step.statement.strip()]
+            for i, eq in enumerate(step.equations):
+                label = f"eq:{step.key}" + (f":{i + 1}" if len(step.equations) > 1 else "")
+                body.append("\\begin{equation}\\label{" + label + "}\n" + eq.strip() + "\n\\end{equation}")
+            if step.remark:
+                body.append(step.remark.strip())
+            res = by_key.get(step.key)
+            prefix = r"\emph{Stated result.} " if step.stated else ""
+            if res is None:
+                body.append(prefix + r"\emph{Verification (not run):} " + step.verification.description + ".")
+            else:
+                body.append(prefix + _latex_verification(res, escape))
+            groups.setdefault(step.section or "Steps", []).append(
+                Section(step.title, "\n\n".join(body), label=f"step:{step.key}"))
+        sections = [Section(name, "", tuple(subs)) for name, subs in groups.items()]
+        summary = ""
+        if result is not None:
+            n_ok = sum(s.passed for s in result.steps)
+            summary = (f"\n\n{n_ok} of {len(result.steps)} steps verified at {result.dps} digits "
+                       f"(seed {escape(str(result.seed))}, {result.seconds:.1f} s).")
+            if not result.passed:
+                summary += " Failed: " + escape(", ".join(result.failed)) + "."
+        return document(self.title, sections, author=author, date=date,
+                        abstract=(self.introduction.strip() + summary).strip(),
+                        bibliography=self.bibliography or None)
+
+
+def _latex_verification(res: VerificationResult, escape: Callable[[str], str]) -> str:
+    status = {Status.PASSED: r"\textbf{passed}", Status.FAILED: r"\textbf{FAILED}",
+              Status.ERROR: r"\textbf{ERROR}"}[res.status]
+    lines = [f"\\emph{{Verification}} ({status}, {res.seconds:.2f}\\,s): {res.description}."]
+    parts = res.parts or (res,)
+    items = []
+    for p in parts:
+        items.append(r"\item " + escape(f"{p.method}: {p.evidence}"))
+    lines.append("\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}")
+    return "\n".join(lines)
+
+
+def format_table(result: DerivationResult, *, width: int = 100) -> str:
+    """A plain-text table of the verification: one row per step, then a summary.
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> d = Derivation("d", "D", (Step("s", "S", "$x$.", (), Symbolic(x - x)),))
+    >>> print(format_table(d.verify(dps=20)).splitlines()[2].split()[:3])
+    ['1', 's', 'passed']
+    """
+    rows = []
+    for i, s in enumerate(result.steps, 1):
+        rows.append((str(i), s.step.key, str(s.result.status), s.result.method, f"{s.result.seconds:.2f}s",
+                     s.result.evidence))
+    head = ("#", "step", "status", "method", "time", "evidence")
+    widths = [max(len(r[j]) for r in (*rows, head)) for j in range(5)]
+    fixed = sum(widths) + 2 * 5
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head[:5], widths)) + "  " + head[5]]
+    lines.append("-" * min(width, fixed + 40))
+    for r in rows:
+        ev = r[5]
+        room = max(20, width - fixed)
+        if len(ev) > room:
+            ev = ev[: room - 1] + "…"
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:5], widths)) + "  " + ev)
+    n_ok = sum(s.passed for s in result.steps)
+    lines.append("")
+    verdict = "all steps verified" if result.passed else "FAILED: " + ", ".join(result.failed)
+    lines.append(f"{n_ok}/{len(result.steps)} steps passed at {result.dps} digits, seed {result.seed}, "
+                 f"{result.seconds:.1f} s: {verdict}")
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""Boundary quantities of the rank-one model: threshold, critical ratio, outlier, overlaps.
+
+All are algebraic in the parameters; the values are exact SymPy expressions
+evaluated with adaptive precision, reported in the user's convention.
+
+>>> import symdyn as sd
+>>> m = sd.model("rank-one-denoising")
+>>> b = m.boundary("threshold", m.params(c="1/16"), dps=20)
+>>> b.exact["theta_c"], sd.mp_to_decimal(b.value, 20)
+(1/2, '0.50000000000000000000')
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ...errors import CertificationError, UnsupportedError
+from ...exact import to_mp
+from ...results import Boundary, Regime
+from .constants import exact_constants
+
+__all__ = ["boundary", "boundary_exact"]
+
+
+def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Regime | None, str]:
+    """Exact closed forms (user units) of a boundary quantity, its regime and a note."""
+    spec = model.quantity(quantity)
+    can = model.canonical(params, need=spec.needs)
+    c = can.c
+    if quantity == "threshold":
+        return {"theta_c": sp.radsimp(c ** sp.Rational(1, 4) / can.theta_scale)}, None, ""
+    if quantity == "edge":
+        return {"s_plus": can.x_scale * (1 + sp.sqrt(c))}, None, ""
+    ex = exact_constants(can)
+    e = ex.exprs
+    regime = Regime.ABOVE if ex.sign_D > 0 else Regime.AT if ex.sign_D == 0 else Regime.BELOW
+    if quantity == "critical-ratio":
+        if ex.sign_D < 0:
+            raise UnsupportedError(
+                "below threshold (theta^4 < c) there is no outlier, hence no critical ratio; the signs of the "
+                "decaying overlaps are set by A_u and A_v instead (see 'symdyn limit')"
+            )
+        value = -can.kappa * sp.sqrt((can.theta**2 + c) / (can.theta**2 + 1))
+        return {"ratio": value}, regime, ""
+    if quantity == "outlier":
+        if ex.sign_D > 0:
+            return ({"s1": can.x_scale * e["s1"], "lambda_star": can.x_scale**2 * e["lam_star"]}, regime,
+                    "top singular value of X, separated from the bulk edge s+ = 1 + sqrt(c)")
+        return ({"s1": can.x_scale * e["s_plus"], "lambda_star": can.x_scale**2 * e["lam_plus"]}, regime,
+                "no outlier at or below threshold: the top singular value sticks to the bulk edge s+ = 1 + sqrt(c)")
+    if quantity == "overlaps":
+        return {"zeta_u": e["zeta_u"], "zeta_v": e["zeta_v"]}, regime, (
+            "" if ex.sign_D > 0 else "at or below threshold the top singular vectors carry no macroscopic overlap")
+    if quantity == "relaxation-time":
+        if ex.sign_D <= 0:
+            raise UnsupportedError("the relaxation time 1/(s1 - s+) is infinite at and below threshold: "
+                                   "the overlaps decay like a power of t there (see 'symdyn limit')")
+        return {"time": 1 / (e["gap"] * can.time_factor)}, regime, "in the user's time units"
+    raise UnsupportedError(f"quantity {quantity} is not implemented")  # pragma: no cover
+
+
+def boundary(model, quantity: str, params, *, dps: int = 30, certify: bool = False) -> Boundary:
+    """A boundary quantity at ``dps`` digits (``certify=True``: rigorous enclosures)."""
+    from ..base import check_dps
+
+    dps = check_dps(dps)
+    exact, regime, note = boundary_exact(model, quantity, params)
+    values = {k: to_mp(v, dps) for k, v in exact.items()}
+    enclosures = None
+    method = "exact closed form (SymPy), evaluated with adaptive precision (evalf, strict)"
+    if certify:
+        try:
+            from ...certify import certify_algebraic
+        except ImportError as exc:  # python-flint (the 'certify' extra) missing
+            raise CertificationError(
+                f"certification is not available ({exc}); install the extra: pip install 'symdyn[certify]'"
+            ) from None
+        enclosures, method = certify_algebraic(exact, dps)
+    return Boundary(model=model.name, quantity=quantity, params=params, dps=dps, values=values, exact=exact,
+                    method=method, regime=regime, note=note, enclosures=enclosures)
