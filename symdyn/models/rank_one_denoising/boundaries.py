@@ -25,7 +25,7 @@ __all__ = ["boundary", "boundary_exact"]
 def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Regime | None, str]:
     """Exact closed forms (user units) of a boundary quantity, its regime and a note."""
     spec = model.quantity(quantity)
-    can = model.canonical(params, need=spec.needs)
+    can = model.canonical(params, need=spec.needs, dynamics=False)
     c = can.c
     if quantity == "threshold":
         return {"theta_c": sp.radsimp(c ** sp.Rational(1, 4) / can.theta_scale)}, None, ""

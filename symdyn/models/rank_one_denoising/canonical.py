@@ -127,16 +127,20 @@ def canonical_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def canonical(params: Params, *, need: tuple[str, ...] = ()) -> Canonical:
-    """Exact canonical parameters; *need* lists parameters that must be present."""
+def canonical(params: Params, *, need: tuple[str, ...] = (), dynamics: bool = True) -> Canonical:
+    """Exact canonical parameters; *need* lists parameters that must be present.
+
+    With ``dynamics=False`` (static quantities such as boundaries) the flow/step
+    consistency checks are skipped, since they concern only the dynamics.
+    """
     params.require("c", *need)
     values = dict(params.values)
     cv = canonical_values(values)
     eta = values.get("eta")
     flow = values["flow"]
-    if eta is not None and "flow" in params.given:
+    if dynamics and eta is not None and "flow" in params.given:
         raise ParameterError("eta selects discrete GD, which has no flow choice: drop flow=... or eta=...")
-    if eta is None and flow in ("F1", "F3") and cv["kappa"] != 1:
+    if dynamics and eta is None and flow in ("F1", "F3") and cv["kappa"] != 1:
         raise ParameterError(
             f"flow={flow} needs balanced initial norms (kappa = 1, spec 2.1) but kappa = {cv['kappa']}: "
             "use flow=F2 (joint sphere) or flow=F0 (linear)"

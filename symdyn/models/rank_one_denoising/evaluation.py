@@ -255,7 +255,7 @@ class Evaluator:
                 else:
                     ts = t * sj
                     A = a.exp((ts - t * s_ref) / 2)     # exp(t(s - s_ref)/2)
-                    B = e_ref / A                        # exp(-t(s + s_ref)/2)
+                    B = e_ref / A if A else A            # exp(-t(s + s_ref)/2) <= A (0 on underflow)
                     A2, B2 = A * A, B * B
                     C = (A2 + B2) / 2
                     S = (A2 - B2) / 2

@@ -37,8 +37,8 @@ class RankOneDenoising(Model):
     def time_name(self, params) -> str:
         return "k" if params.get("eta") is not None else "t"
 
-    def canonical(self, params, *, need: tuple[str, ...] = ()):
-        return canonical(params, need=need)
+    def canonical(self, params, *, need: tuple[str, ...] = (), dynamics: bool = True):
+        return canonical(params, need=need, dynamics=dynamics)
 
     def derivation(self):
         from .derivation import derivation
