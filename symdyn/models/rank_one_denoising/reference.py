@@ -49,17 +49,18 @@ def _basis(t, gd_eta=None, k=None):
     return C, sig
 
 
-def reference_brackets(can: Canonical, t, dps: int) -> dict[str, mp.mpf]:
-    """The twelve brackets of spec 4.2 (plus those of the energy), one quadrature each."""
+def reference_brackets(can: Canonical, t, dps: int, *, guard: int = 15, energy: bool = True) -> dict[str, mp.mpf]:
+    """The twelve brackets of spec 4.2 (plus those of the energy), one quadrature each,
+    at ``dps + guard`` working digits."""
     ex = exact_constants(can)
-    with mp.workdps(dps + 15):
-        K = numeric_constants(ex, dps + 15)
+    with mp.workdps(dps + guard):
+        K = numeric_constants(ex, dps + guard)
         c, th = K["c"], K["theta"]
         lm, lp, lst = K["lam_minus"], K["lam_plus"], K["lam_star"]
         above = ex.sign_D > 0
         t = mp.mpf(t)
         if can.gd:
-            C, sig = _basis(None, to_mp(can.eta, dps + 15), int(t))
+            C, sig = _basis(None, to_mp(can.eta, dps + guard), int(t))
         else:
             C, sig = _basis(t)
 
@@ -92,24 +93,29 @@ def reference_brackets(can: Canonical, t, dps: int) -> dict[str, mp.mpf]:
 
         def bracket(f: str, nu: str) -> mp.mpf:
             fn, d = funcs[f], dens[nu]
-            val = mp.quad(lambda lam: fn(lam) * d(lam), [lm, (lm + lp) / 2, lp])
+            try:
+                val = mp.quad(lambda lam: fn(lam) * d(lam), [lm, (lm + lp) / 2, lp])
+            except ZeroDivisionError:
+                # mpmath's error estimator divides by zero when successive levels agree
+                # exactly (an identically zero integrand, e.g. lambda sigma^2 at t = 0)
+                val = mp.quad(lambda lam: fn(lam) * d(lam), [lm, (lm + lp) / 2, lp], method="gauss-legendre")
             for loc, w in atoms[nu]:
                 val += w * fn(mp.mpf(loc))
             return val
 
         needed = [("C", "uu"), ("sig", "uv"), ("C", "vv"), ("C2", "uu"), ("C2", "m1"), ("CS", "uv"),
                   ("L", "vv"), ("L", "m2"), ("L", "uu"), ("L", "m1"), ("C2", "vv"), ("C2", "m2")]
-        if not can.gd:
+        if energy and not can.gd:
             needed += [("LCS", "uu"), ("LCS", "m1"), ("LpC", "uv"), ("LCS", "vv"), ("LCS", "m2")]
         return {f"{f}|{nu}": bracket(f, nu) for f, nu in needed}
 
 
-def reference_observables(can: Canonical, t, dps: int) -> dict[str, mp.mpf]:
+def reference_observables(can: Canonical, t, dps: int, *, guard: int = 15, energy: bool = True) -> dict[str, mp.mpf]:
     """N_u, N_v, Q_a, Q_b, m_u, m_v (and the F1 energy) from :func:`reference_brackets`."""
-    b = reference_brackets(can, t, dps)
+    b = reference_brackets(can, t, dps, guard=guard, energy=energy)
     ex = exact_constants(can)
-    with mp.workdps(dps + 15):
-        K = numeric_constants(ex, dps + 15)
+    with mp.workdps(dps + guard):
+        K = numeric_constants(ex, dps + guard)
         al, bh, rh = K["alpha"], K["beta_hat"], K["rho_hat"]
         out = {
             "N_u": al * b["C|uu"] + bh * b["sig|uv"],
@@ -121,7 +127,7 @@ def reference_observables(can: Canonical, t, dps: int) -> dict[str, mp.mpf]:
         }
         out["m_u"] = out["N_u"] / mp.sqrt(out["Q_a"])
         out["m_v"] = out["N_v"] / mp.sqrt(out["Q_b"])
-        if not can.gd:
+        if energy and not can.gd:
             dQa = (al**2 * b["LCS|uu"] + (1 - al**2) * b["LCS|m1"] + 2 * al * bh * b["LpC|uv"]
                    + bh**2 * b["LCS|vv"] + rh * b["LCS|m2"])
             out["energy"] = dQa / (2 * out["Q_a"])
