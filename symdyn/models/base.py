@@ -159,6 +159,27 @@ class Model(ABC):
         """The model's finite-size simulator (see :mod:`symdyn.simulate`)."""
         raise UnsupportedError(f"model {self.name} has no simulator yet")
 
+    def finite_size(self, params: Params, sizes: Mapping[str, int], *, dps: int = 30) -> Any:
+        """Known finite-size effects at the simulated ``sizes``, or ``None`` (optional hook of the checker).
+
+        The returned object has ``notes`` (caveats, plain text) and ``sign``
+        (``None`` or a :class:`symdyn.check.SignRisk`: a finite-n sign ambiguity
+        of the large-time limit, with the per-trial amplitude correction).  The
+        default looks for an optional ``finite_size`` module in the model's
+        package with a function ``finite_size(model, params, sizes, *, dps)``,
+        and returns ``None`` ("no known finite-size caveat") if there is none.
+        """
+        from importlib import import_module
+
+        package = type(self).__module__.rpartition(".")[0]
+        try:
+            module = import_module(f"{package}.finite_size")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{package}.finite_size":
+                return None
+            raise
+        return module.finite_size(self, params, sizes, dps=dps)
+
     # ------------------------------------------------------------ metadata
     def cite(self) -> str:
         """BibTeX of the results this model implements."""
