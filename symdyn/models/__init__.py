@@ -17,6 +17,7 @@ __all__ = ["model", "available_models", "Model"]
 # stays fast and one model's heavy imports do not slow down another.
 _REGISTRY: dict[str, str] = {
     "rank-one-denoising": "symdyn.models.rank_one_denoising",
+    "spiked-wigner": "symdyn.models.spiked_wigner",
 }
 _CACHE: dict[str, Model] = {}
 _PLANNED = ("matrix-sensing", "deep-factorization")

@@ -1,0 +1,103 @@
+"""Declarations of the spiked Wigner model: parameters, observables, quantities, citations."""
+
+from __future__ import annotations
+
+from ...params import Choice, Interval, ParamSpec
+from ..base import Citation, ObservableSpec, QuantitySpec
+
+CONVENTIONS = ("canonical", "noise-sigma", "bodin-macris")
+
+PARAMETERS: tuple[ParamSpec, ...] = (
+    ParamSpec(
+        "theta", "signal-to-noise ratio of Y = theta x x^T + W", Interval(lo=0, lo_closed=False), latex=r"\theta",
+        words={"threshold": "theta = theta_c = 1 exactly (in canonical units)"},
+        alternative="epsilon",
+    ),
+    ParamSpec(
+        "epsilon", "relative distance to the threshold: theta = theta_c (1 + epsilon)",
+        Interval(lo=-1, lo_closed=False), latex=r"\varepsilon", alternative="theta",
+    ),
+    ParamSpec("alpha", "initial overlap <x, x0> of the unit start x0 = alpha x + sqrt(1 - alpha^2) g",
+              Interval(lo=-1, hi=1), latex=r"\alpha"),
+    ParamSpec("eta", "step size of discrete gradient descent (given: times are step counts k)",
+              Interval(lo=0, lo_closed=False), latex=r"\eta", optional=True),
+    ParamSpec("convention", "units of theta and t: canonical (noise variance 1/n), noise-sigma "
+              "(variance sigma^2/n), bodin-macris (Y = (lambda/n) x* x*^T + xi/sqrt(n), |x*|^2 = n: theta = lambda)",
+              Choice(CONVENTIONS), default="canonical"),
+    ParamSpec("sigma", "noise standard deviation scale for convention noise-sigma (variance sigma^2/n)",
+              Interval(lo=0, lo_closed=False), default="1", latex=r"\sigma"),
+    ParamSpec("time_scale", "t_canonical = time_scale * t (a cost written with an extra factor)",
+              Interval(lo=0, lo_closed=False), default="1"),
+)
+
+OBSERVABLES: tuple[ObservableSpec, ...] = (
+    ObservableSpec("m", "overlap <x, x(t)> of the estimate with the spike", r"m(t)"),
+    ObservableSpec("energy", "x(t)^T Y x(t) along the flow or GD (the cost is its negative)", r"e(t)"),
+    ObservableSpec("N", "lim <x, e^{tY} x0> (unnormalised; (I + eta Y)^k x0 for GD)", r"N(t)"),
+    ObservableSpec("Q", "lim |e^{tY} x0|^2 (unnormalised; (I + eta Y)^k x0 for GD)", r"Q(t)"),
+)
+
+QUANTITIES: tuple[QuantitySpec, ...] = (
+    QuantitySpec("threshold", "BBP threshold theta_c = 1 (in the chosen convention's units)", (), True),
+    QuantitySpec("outlier", "top eigenvalue theta + 1/theta above threshold (the bulk edge 2 otherwise)",
+                 ("theta",), True),
+    QuantitySpec("overlap", "squared overlap <x, v1>^2 = 1 - theta^(-2) of the top eigenvector (0 below "
+                 "threshold)", ("theta",), True),
+    QuantitySpec("edge", "right edge 2 of the semicircle (in the convention's units)", (), True),
+    QuantitySpec("relaxation-time", "1/(theta + 1/theta - 2) = theta/(theta - 1)^2, the time scale of the "
+                 "approach to the limit above threshold", ("theta",), False),
+)
+
+CITATIONS: tuple[Citation, ...] = (
+    Citation("bodin_macris_2021", r"""
+@inproceedings{bodin_macris_2021,
+  title     = {Rank-one matrix estimation: analytic time evolution of gradient descent dynamics},
+  author    = {Bodin, Antoine and Macris, Nicolas},
+  booktitle = {Proceedings of Thirty Fourth Conference on Learning Theory},
+  series    = {Proceedings of Machine Learning Research},
+  volume    = {134},
+  pages     = {635--678},
+  year      = {2021},
+  note      = {arXiv:2105.12257}
+}"""),
+    Citation("bbp_2005", r"""
+@article{bbp_2005,
+  title   = {Phase transition of the largest eigenvalue for nonnull complex sample covariance matrices},
+  author  = {Baik, Jinho and Ben Arous, G{\'e}rard and P{\'e}ch{\'e}, Sandrine},
+  journal = {The Annals of Probability},
+  volume  = {33},
+  number  = {5},
+  pages   = {1643--1697},
+  year    = {2005}
+}"""),
+    Citation("feral_peche_2007", r"""
+@article{feral_peche_2007,
+  title   = {The largest eigenvalue of rank one deformation of large {W}igner matrices},
+  author  = {F{\'e}ral, Delphine and P{\'e}ch{\'e}, Sandrine},
+  journal = {Communications in Mathematical Physics},
+  volume  = {272},
+  number  = {1},
+  pages   = {185--228},
+  year    = {2007}
+}"""),
+    Citation("benaych_georges_nadakuditi_2011", r"""
+@article{benaych_georges_nadakuditi_2011,
+  title   = {The eigenvalues and eigenvectors of finite, low rank perturbations of large random matrices},
+  author  = {Benaych-Georges, Florent and Nadakuditi, Raj Rao},
+  journal = {Advances in Mathematics},
+  volume  = {227},
+  number  = {1},
+  pages   = {494--521},
+  year    = {2011}
+}"""),
+    Citation("wigner_1958", r"""
+@article{wigner_1958,
+  title   = {On the distribution of the roots of certain symmetric matrices},
+  author  = {Wigner, Eugene P.},
+  journal = {Annals of Mathematics},
+  volume  = {67},
+  number  = {2},
+  pages   = {325--327},
+  year    = {1958}
+}"""),
+)
