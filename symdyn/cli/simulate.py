@@ -48,7 +48,8 @@ def _size(b: int) -> str:
 @click.option("--seed", "seed_text", default="0", show_default=True, metavar="ROOT",
               help="Root seed: trial i uses SeedSequence(ROOT).spawn(S)[i].")
 @click.option("--method", default="auto", show_default=True, metavar="M",
-              help="auto, gram (dense Gram eigendecomposition), lanczos (Krylov), gd-iterate, ode, expm.")
+              help="auto, gram (dense Gram eigendecomposition), lanczos (Krylov), gd-iterate, ode, expm "
+                   "(a model's simulator may add its own, e.g. eigh).")
 @click.option("--observables", "obs_text", default=None, metavar="O1,O2,...",
               help="Observables to measure (default: m_u, m_v and the flow's own).")
 @JSON_OPTION
@@ -67,18 +68,21 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     n = _whole(n_text, "--n", 2)
     trials = _whole(seeds_text, "--seeds", 1)
     seed = _whole(seed_text, "--seed", 0)
-    if method not in _METHODS:
-        raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(_METHODS)}")
     times = split_times(times_text)
     observables = _split_names(obs_text)
     try:
         sim = m.simulator()
     except UnsupportedError as exc:
         raise ParameterError(str(exc)) from None
+    methods = tuple(getattr(sim, "methods", _METHODS))  # a simulator may declare its own method names
+    if method not in methods:
+        raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     plan = sim.plan(params, times, n=n, method=method, observables=observables) if hasattr(sim, "plan") else None
     if plan is not None:
+        dims = [d for d in ("p", "n") if hasattr(plan, d)]  # rectangular models have p x n, symmetric ones n
+        size = " x ".join(dims) + " = " + " x ".join(str(getattr(plan, d)) for d in dims)
         click.echo(
-            f"symdyn: simulating {m.name} at p x n = {plan.p} x {plan.n}, {trials} trial(s), method {plan.method}; "
+            f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
             f"memory needed about {_size(plan.memory)}", err=True)
     result = sim.run(params, times, n=n, trials=trials, seed=seed, method=method, observables=observables,
                      progress=progress_meter())
