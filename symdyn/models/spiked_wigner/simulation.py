@@ -108,7 +108,7 @@ def goe(rng: np.random.Generator, n: int) -> np.ndarray:
 def draw_instance(rng: np.random.Generator, n: int, theta: float, alpha: float, *,
                   sqrt1ma2: float | None = None) -> Instance:
     """Draw ``x``, then ``g`` (orthogonal to ``x``), then the GOE matrix, from *rng* (this order is part
-    of the reproducibility contract); add ``theta x x^T`` by row blocks."""
+    of the reproducibility contract); add ``theta x x^T`` by row blocks, keeping ``Y`` exactly symmetric."""
     sa = math.sqrt(max(0.0, 1.0 - alpha * alpha)) if sqrt1ma2 is None else sqrt1ma2
     x = _unit(rng.standard_normal(n))
     g = rng.standard_normal(n)
@@ -116,10 +116,10 @@ def draw_instance(rng: np.random.Generator, n: int, theta: float, alpha: float, 
         g = g - (g @ x) * x
     g = _unit(g)
     Y = goe(rng, n)
-    tx = theta * x
+    sx = math.sqrt(theta) * x  # (sx_i)(sx_j) = (sx_j)(sx_i) in floating point: Y stays exactly symmetric
     for lo in range(0, n, _BLOCK):
         hi = min(n, lo + _BLOCK)
-        Y[lo:hi] += np.outer(x[lo:hi], tx)
+        Y[lo:hi] += np.outer(sx[lo:hi], sx)
     return Instance(Y, x, alpha * x + sa * g)
 
 
