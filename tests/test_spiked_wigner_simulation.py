@@ -177,3 +177,36 @@ def test_check_detects_a_wrong_theory(wig):
     against = {"times": ["1", "3", "8"], "observables": {"m": [sd.mp_to_decimal(v, 20) for v in wrong["m"]]}}
     res = check(wig, wig.params(theta="6/5", alpha="1/2"), n=1000, seeds=10, against=against, seed=105)
     assert not res.passed
+
+
+# ----------------------------------------------------------------------------- finite-size sign risk
+
+
+def test_finite_size_hook(wig):
+    from symdyn.models.spiked_wigner.finite_size import finite_size
+
+    assert finite_size(wig, wig.params(theta="1/2", alpha="1/2"), {"n": 2000}) is None
+    near = finite_size(wig, wig.params(theta="21/20", alpha="1/2"), {"n": 2000})
+    assert near.notes and "BBP window" in near.notes[0]
+    fs = finite_size(wig, wig.params(theta="3/2", alpha="1/50"), {"n": 2000})
+    s = fs.sign
+    assert s.amplitude == pytest.approx(0.02 * math.sqrt(5 / 9), rel=1e-12)
+    assert s.sigma == pytest.approx(math.sqrt((1 - 0.02**2) * (4 / 9) / 2000), rel=1e-12)
+    # at the realised amplitude A the per-trial theory is the model's own theory
+    tr = wig.evaluate(wig.params(theta="3/2", alpha="1/50"), ["1", "5"], dps=20, observables=["m", "energy"])
+    for o in ("m", "energy"):
+        at_A = s._values(o, ["1", "5"], np.array(s.amplitude))
+        assert np.allclose(at_A, [float(v) for v in tr[o]], rtol=1e-12)
+    # sign flips pull the mean towards zero at large t
+    bias = s.mixture_bias("m", ["1", "20"])
+    assert abs(bias[0]) < 1e-3 and bias[1] < -0.1
+
+
+def test_check_with_sign_risk(wig):
+    """alpha = 1/50 above threshold: about 1 trial in 4 converges to -sqrt(zeta) at n = 1000."""
+    p = wig.params(theta="3/2", alpha="1/50")
+    res = check(wig, p, n=1000, seeds=20, times=[1, 5, 20], seed=201)
+    assert res.passed, res.summary()
+    assert res.sign is not None and ("m", 20) in [(o, int(t)) for o, t in res.sign.rows_at_risk]
+    assert res.sign.binomial_p > 0.01          # observed wrong-sign frequency consistent with the prediction
+    assert any(r.test == "amplitude-corrected" for r in res.rows)
