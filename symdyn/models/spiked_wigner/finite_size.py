@@ -35,7 +35,7 @@ is reported as a note.
 >>> m = sd.model("spiked-wigner")
 >>> fs = finite_size(m, m.params(theta="3/2", alpha="1/50"), {"n": 2000})
 >>> round(fs.sign.amplitude, 5), round(fs.sign.sigma, 5), round(fs.sign.predicted_wrong, 3)
-(0.01491, 0.01491, 0.159)
+(0.01491, 0.0149, 0.159)
 """
 
 from __future__ import annotations
