@@ -273,16 +273,34 @@ def test_conservation_law(method):
     assert np.all(np.abs(diff - (1 - 1.96)) <= 1e-13 * scale + 1e-13)
 
 
+def test_fused_chiral_matvec():
+    from symdyn.simulate.chiral import _ChiralMatvec
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((701, 1003))
+    q = rng.standard_normal(1704)
+    mv = _ChiralMatvec(X)
+    assert mv.fused and 701 % mv.rows != 0
+    w = np.empty(1704)
+    mv(q, w)
+    ref = np.concatenate([X @ q[701:], X.T @ q[:701]])
+    assert np.max(np.abs(w - ref)) <= 1e-12 * np.max(np.abs(ref))
+    plain = _ChiralMatvec(np.asfortranarray(X))
+    assert not plain.fused
+    plain(q, w)
+    assert np.max(np.abs(w - ref)) <= 1e-12 * np.max(np.abs(ref))
+
+
 def test_large_size_lanczos_matches_gram():
     """The Krylov route at a size where it is the cheaper one, against the Gram route, t up to 1e3."""
     p = _params(c="1/2", theta="6/5", alpha="1/10", beta="1/10")
     times = ["1", "5", "50", "1000"]
-    lan = SIM.run(p, times, n=800, trials=1, seed=7, method="lanczos")
-    gram = SIM.run(p, times, n=800, trials=1, seed=7, method="gram")
+    lan = SIM.run(p, times, n=1100, trials=1, seed=7, method="lanczos")
+    gram = SIM.run(p, times, n=1100, trials=1, seed=7, method="gram")
     for o in ("m_u", "m_v", "energy"):
         assert _close(lan.values[o], gram.values[o], rtol=1e-12, atol=1e-13) <= 1, o
-    below = SIM.run(_params(c="1/2", theta="1/2"), times, n=800, trials=1, seed=7, method="lanczos")
-    below_g = SIM.run(_params(c="1/2", theta="1/2"), times, n=800, trials=1, seed=7, method="gram")
+    below = SIM.run(_params(c="1/2", theta="1/2"), times, n=1100, trials=1, seed=7, method="lanczos")
+    below_g = SIM.run(_params(c="1/2", theta="1/2"), times, n=1100, trials=1, seed=7, method="gram")
     assert _close(below.values["m_u"], below_g.values["m_u"], rtol=0, atol=1e-13) <= 1
 
 
@@ -449,3 +467,47 @@ def test_simulation_agrees_with_spec_reference_values():
     for (o, j), ref in SPEC_REFERENCE.items():
         z = (r.mean(o)[j] - ref) / r.stderr(o)[j]
         assert abs(z) < 4, (o, j, r.mean(o)[j], r.stderr(o)[j], ref)
+
+
+THEORY_CASES = [
+    # (parameters, times, observables)
+    (dict(c="1/2", theta="6/5", alpha="1/2", beta="3/10"), ["1", "3", "10"], ["m_u", "m_v", "energy"]),
+    (dict(c="1/2", theta="6/5", alpha="1/2", beta="3/10", flow="F3", r0="2"), ["1", "3"], ["norm_sq"]),
+    (dict(c="2", theta="9/5", alpha="2/5", beta="1/2", flow="F2", kappa="7/5"), ["1", "3"], ["m_u", "m_v", "a_share"]),
+    (dict(c="1/2", theta="1/2", alpha="1/2", beta="3/10"), ["1", "3"], ["m_u", "m_v"]),
+    (dict(c="1/2", theta="6/5", alpha="1/2", beta="3/10", eta="1/4"), ["4", "12", "40"], ["m_u", "m_v"]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kw,times,obs", THEORY_CASES)
+def test_simulation_agrees_with_theory(kw, times, obs):
+    """Means over 60 seeds at n = 600 against the deterministic equivalents (model.evaluate):
+    the fluctuations are O(n^-1/2) and the bias smaller (spec 9), so |z| < 4 on every row."""
+    p = M.params(**kw)
+    theory = M.evaluate(p, times, dps=20, observables=obs)
+    r = SIM.run(p, times, n=600, trials=60, seed=31, observables=obs, method="lanczos")
+    for o in obs:
+        for j in range(len(times)):
+            z = (r.mean(o)[j] - float(theory[o][j])) / r.stderr(o)[j]
+            assert abs(z) < 4, (kw, o, times[j], r.mean(o)[j], r.stderr(o)[j], float(theory[o][j]))
+
+
+def test_blas_threads_scoped_and_restored():
+    from symdyn.simulate.threads import blas_threads, openblas_pools
+
+    pools = openblas_pools()
+    if not pools:
+        pytest.skip("no OpenBLAS loaded in this process")
+    before = [get() for _, get, _ in pools]
+    with blas_threads(1):
+        assert all(get() == 1 for _, get, _ in pools)
+    assert [get() for _, get, _ in pools] == before
+    with pytest.raises(ParameterError, match="threads"):
+        with blas_threads(0):
+            pass
+    p = _params()
+    a = SIM.run(p, ["1", "5"], n=60, trials=2, seed=8, method="gram", threads=1)
+    b = SIM.run(p, ["1", "5"], n=60, trials=2, seed=8, method="gram")
+    assert np.allclose(a.values["m_u"], b.values["m_u"], atol=1e-13)
+    assert [get() for _, get, _ in pools] == before

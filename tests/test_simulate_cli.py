@@ -59,7 +59,7 @@ def test_gd_steps(capsys):
 
 
 def test_human_table(capsys):
-    code, out, _ = _run(capsys, BASE + ["--n", "40", "--seeds", "2", "--t", "1"])
+    code, out, _ = _run(capsys, BASE + ["--n", "40", "--seeds", "2", "--t", "1", "--threads", "1"])
     assert code == 0
     assert "mean" in out and "stderr" in out and "m_u" in out and "energy" in out
 
@@ -79,6 +79,7 @@ def test_human_table(capsys):
         (["--seeds", "2", "--t", "1"], "--n"),
         (["--n", "5000000", "--seeds", "1", "--t", "1"], "needs about"),
         (["bogus=1", "--n", "40", "--seeds", "2", "--t", "1"], "bogus"),
+        (["--n", "40", "--seeds", "2", "--t", "1", "--threads", "0"], "--threads"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, extra, needle):

@@ -14,7 +14,7 @@ projections *exactly* (no time stepping) by three independent routes:
   reorthogonalisation; ``exp(t T_k)`` of the small tridiagonal matrix at every
   requested time; stops when Saad's estimate
   ``beta_k |e_k^T exp(t T_k) e_1| / |exp(t T_k) e_1|`` is below ``tol`` for all times.
-  Each step is two streaming passes over ``X``.
+  Each step reads ``X`` once (both products from one streaming pass, see ``_ChiralMatvec``).
 * :func:`dense_dynamics` -- ``scipy.linalg.expm`` of the full ``(p+n) x (p+n)``
   matrix (tiny sizes, tests), and :func:`iterate_gd` -- the GD recursion itself.
 
@@ -206,7 +206,7 @@ def gd_functions(eta: float, k: np.ndarray, s: np.ndarray, s_max: float) -> dict
         one_minus = np.where(odd_negative, 1.0 + rk_abs, -np.expm1(klr))  # 1 - rho^k
         one_plus = np.where(odd_negative, -np.expm1(klr), 1.0 + rk_abs)   # 1 + rho^k
         C = P * one_plus / 2.0
-        spos = s > 0
+        spos = x > 1e-100  # below this, C_k, sigma_k and g_k equal their s = 0 limits to 1e-200 relative
         # divide before scaling: P * one_minus alone can underflow into subnormals for tiny s
         S = np.where(spos, P * (one_minus / (2.0 * np.where(spos, s, 1.0))), kf * eta * np.exp(-Lmax))
         # (C_k - 1)/lambda.  Where C_k is close to 1 (d = k atanh(x) <= 1) write
@@ -217,11 +217,11 @@ def gd_functions(eta: float, k: np.ndarray, s: np.ndarray, s_max: float) -> dict
         d = kf * np.arctanh(xb)
         near_one = below & (d <= 1.0)
         dn = np.where(near_one, d, 0.0)
-        lam_safe = np.where(lam > 0, lam, 1.0)
+        lam_safe = np.where(spos, lam, 1.0)
         g_small = np.exp(dn - Lmax) * ((np.expm1(np.where(near_one, a, 0.0)) * (1.0 + np.exp(-2.0 * dn)) / 2.0
                                         + np.expm1(-dn) ** 2 / 2.0) / lam_safe)
         g = np.where(near_one, g_small, (C - np.exp(-Lmax)) / lam_safe)
-        G = np.where(lam > 0, g, eta * eta * kf * (kf - 1.0) / 2.0 * np.exp(-Lmax))
+        G = np.where(spos, g, eta * eta * kf * (kf - 1.0) / 2.0 * np.exp(-Lmax))
         G = np.where(k <= 1, 0.0, G)
     return {"L": Lmax[:, 0], "C": C, "S": S, "G": G}
 
@@ -371,6 +371,39 @@ def saad_estimate(prop: Propagator, theta: np.ndarray, S: np.ndarray, beta_k: fl
     return float(beta_k * np.max(rel))
 
 
+class _ChiralMatvec:
+    """``w = H q = (X q_b; X^T q_a)`` in one streaming pass over a C-ordered ``X``.
+
+    Row blocks of about 1 MB are read once from memory and used twice from cache
+    (``X_B q_b`` and ``X_B^T q_a[B]``), so a step costs one pass instead of two;
+    small or non-C-ordered matrices use two plain products.
+    """
+
+    _BLOCK = 1 << 17  # entries per row block (1 MB)
+
+    def __init__(self, X: np.ndarray) -> None:
+        self.X = X
+        self.p, self.n = X.shape
+        self.fused = X.flags.c_contiguous and X.size > 4 * self._BLOCK
+        self.rows = max(1, self._BLOCK // max(self.n, 1))
+        self.tmp = np.empty(self.n) if self.fused else None
+
+    def __call__(self, q: np.ndarray, w: np.ndarray) -> None:
+        X, p = self.X, self.p
+        if not self.fused:
+            np.dot(X, q[p:], out=w[:p])
+            np.dot(X.T, q[:p], out=w[p:])
+            return
+        qa, qb, wa, wb, tmp = q[:p], q[p:], w[:p], w[p:], self.tmp
+        wb.fill(0.0)
+        for lo in range(0, p, self.rows):
+            hi = min(p, lo + self.rows)
+            blk = X[lo:hi]
+            np.dot(blk, qb, out=wa[lo:hi])
+            np.dot(blk.T, qa[lo:hi], out=tmp)
+            wb += tmp
+
+
 def lanczos_dynamics(
     X: np.ndarray, a0: np.ndarray, b0: np.ndarray, u: np.ndarray, v: np.ndarray,
     prop: Propagator, *, integrals: bool = False, tol: float = 1e-13, max_steps: int = 1000,
@@ -395,13 +428,13 @@ def lanczos_dynamics(
     alphas: list[float] = []
     betas: list[float] = []
     w = np.empty(N)
+    matvec = _ChiralMatvec(X)
     k = 0
     estimate = np.inf
     theta = S = None
     for j in range(kmax):
         q = Q[j]
-        np.dot(X, q[p:], out=w[:p])
-        np.dot(X.T, q[:p], out=w[p:])
+        matvec(q, w)
         a = float(q @ w)
         w -= a * q
         if j > 0:
@@ -563,5 +596,5 @@ def iterate_gd(
         out["na"][idx], out["nb"][idx] = u @ a, v @ b
         out["qa"][idx], out["qb"][idx] = a @ a, b @ b
         out["e"][idx] = a @ (X @ b)
-    diag = _dense_diagnostics(X, a0, b0, u, v) if min(X.shape) <= 2000 else {}
+    diag = _dense_diagnostics(X, a0, b0, u, v) if min(X.shape) <= 400 else {}
     return LinearTrajectory(out["L"], out["na"], out["nb"], out["qa"], out["qb"], out["e"], None, diag)

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from ...errors import ParameterError
+from ...exact import exact_sign
 from ...params import Params
 from ...progress import NULL_PROGRESS
 from ...simulate.chiral import (
@@ -40,6 +41,7 @@ from ...simulate.chiral import (
     iterate_gd, lanczos_bytes, lanczos_dynamics, unscale,
 )
 from ...simulate.result import SimulationResult, Simulator, spawn_streams
+from ...simulate.threads import blas_threads
 from ... import spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
@@ -59,11 +61,11 @@ LANCZOS_TOL = 1e-13
 # Cost model for method=auto (seconds per trial), fitted to single-threaded measurements on the
 # 2-core development machine (benchmarks/bench_simulate.py prints the measurements it rests on):
 #   Gram:    syrk of m^2 N flops + eigh (divide and conquer, about 3e-10 m^3 s) of the m x m matrix;
-#   Lanczos: k steps of two streaming passes over X, reorthogonalisation against k vectors and a
+#   Lanczos: k steps of one fused streaming pass over X, reorthogonalisation against k vectors and a
 #            fixed Python/LAPACK overhead per step (Ritz values and the stopping estimate).
 _SYRK_FLOPS = 2.5e10       # flop/s of X X^T
 _EIGH_COEF = 3.0e-10       # seconds per m^3 of eigh with vectors
-_STREAM_BYTES = 1.4e10     # bytes/s of one streaming matrix-vector pass over X (out of cache)
+_STREAM_BYTES = 1.0e10     # bytes/s of one streaming pass over X (out of cache, one thread)
 _STEP_OVERHEAD = 3.0e-4    # seconds per Lanczos step besides the passes
 _GEN_SECONDS = 2.0e-8      # seconds per entry of Z (normal draws and scaling)
 
@@ -217,7 +219,7 @@ class RankOneSimulator(Simulator):
         if method == "gram":
             return gen + m * m * big / _SYRK_FLOPS + _EIGH_COEF * m**3
         k = min(p + n, self.lanczos_steps_estimate(horizon, s_est))
-        return gen + k * (16.0 * p * n / _STREAM_BYTES + 32.0 * k * (p + n) / _STREAM_BYTES + _STEP_OVERHEAD)
+        return gen + k * (8.0 * p * n / _STREAM_BYTES + 32.0 * k * (p + n) / _STREAM_BYTES + _STEP_OVERHEAD)
 
     def _choose(self, can: Canonical, p: int, n: int, theta: float, c: float, method: str,
                 times: Sequence[float] | None, max_steps: int) -> str:
@@ -254,7 +256,7 @@ class RankOneSimulator(Simulator):
             return base + dense_bytes(p, n, integrals=(not can.gd and can.flow == "F3"))
         if method == "ode":
             return base + 8 * (p + n) * 40 + 8 * (p + n) * ntimes
-        return base + 8 * 6 * (p + n) + (gram_bytes(p, n) if min(p, n) <= 2000 else 0)  # gd-iterate
+        return base + 8 * 6 * (p + n) + (8 * 3 * p * n if min(p, n) <= 400 else 0)  # gd-iterate (+ SVD diagnostics)
 
     def memory_estimate(self, params: Params, n: int, method: str = "auto", *, times: Sequence[Any] | None = None,
                         max_steps: int = MAX_STEPS) -> int:
@@ -349,8 +351,13 @@ class RankOneSimulator(Simulator):
         progress: Any = None,
         max_steps: int = MAX_STEPS,
         tol: float = LANCZOS_TOL,
+        threads: int | None = None,
     ) -> SimulationResult:
-        """Simulate ``trials`` independent instances; trial ``i`` uses ``spawn_streams(seed, trials)[i]``."""
+        """Simulate ``trials`` independent instances; trial ``i`` uses ``spawn_streams(seed, trials)[i]``.
+
+        ``max_steps`` and ``tol`` control the Lanczos route; ``threads`` limits the BLAS thread pools
+        during the run (``None``: unchanged; see :mod:`symdyn.simulate.threads`).
+        """
         if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
             raise ParameterError(f"trials={trials!r} must be a whole number >= 1")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -365,7 +372,8 @@ class RankOneSimulator(Simulator):
         overflow: set[str] = set()
         start = _time.perf_counter()
         streams = spawn_streams(int(seed), int(trials))
-        with progress.task(f"simulate {setup.p}x{setup.n} ({setup.method})", total=trials) as task:
+        with blas_threads(threads), \
+                progress.task(f"simulate {setup.p}x{setup.n} ({setup.method})", total=trials) as task:
             for i, rng in enumerate(streams):
                 inst = draw_instance(rng, setup.p, setup.n, setup.theta, setup.alpha, setup.beta, setup.kappa,
                                      sqrt1ma2=setup.sa, sqrt1mb2=setup.sb)
@@ -401,7 +409,7 @@ class RankOneSimulator(Simulator):
         out = {"c": s.p / s.n}
         can = s.can
         vals = {C_: can.c, T_: can.theta, A_: can.alpha, B_: can.beta, K_: can.kappa}
-        if bool(sp.Gt(can.theta**4, can.c)):
+        if exact_sign(can.theta**4 - can.c) > 0:
             zu, zv = spikes.zeta_u().subs(vals), spikes.zeta_v().subs(vals)
             out["amplitude_predicted"] = _flt(spikes.amplitude().subs(vals))
             out["sigma_n"] = _flt(sp.sqrt(zu * (1 - can.alpha**2) / s.p
