@@ -125,7 +125,7 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
         emit_json(b.to_json())
         return
     for k, v in b.values.items():
-        line = f"{k} = {mp_to_decimal(v, dps)}   [= {b.exact[k]}]"
+        line = f"{k} = {mp_to_decimal(v, dps)}" + (f"   [= {b.exact[k]}]" if k in b.exact else "")
         if b.enclosures is not None:
             lo, hi = b.enclosures[k]
             line += f"\n  certified in [{mp_to_decimal(lo, dps + 5)}, {mp_to_decimal(hi, dps + 5)}]"

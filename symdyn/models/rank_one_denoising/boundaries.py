@@ -56,6 +56,8 @@ def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Re
             raise UnsupportedError("the relaxation time 1/(s1 - s+) is infinite at and below threshold: "
                                    "the overlaps decay like a power of t there (see 'symdyn limit')")
         return {"time": 1 / (e["gap"] * can.time_factor)}, regime, "in the user's time units"
+    if quantity == "hitting-time":
+        raise UnsupportedError("hitting-time has no closed form: it is the root of m_u(t) = level (use boundary())")
     raise UnsupportedError(f"quantity {quantity} is not implemented")  # pragma: no cover
 
 
@@ -64,6 +66,10 @@ def boundary(model, quantity: str, params, *, dps: int = 30, certify: bool = Fal
     from ..base import check_dps
 
     dps = check_dps(dps)
+    if quantity == "hitting-time":  # defined by an integral equation, not a closed form
+        from .certified import hitting_time_boundary
+
+        return hitting_time_boundary(model, params, dps=dps, certify=certify)
     exact, regime, note = boundary_exact(model, quantity, params)
     values = {k: to_mp(v, dps) for k, v in exact.items()}
     enclosures = None

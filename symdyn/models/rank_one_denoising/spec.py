@@ -41,6 +41,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               Interval(lo=0, lo_closed=False), latex=r"\eta", optional=True),
     ParamSpec("r0", "initial norm |a0| = |b0| of the Frobenius flow F3", Interval(lo=0, lo_closed=False),
               default="1", latex="r_0"),
+    ParamSpec("level", "target value of m_u(t) for the quantity hitting-time", Interval(lo=-1, hi=1),
+              latex=r"\ell", optional=True),
     ParamSpec("convention", "units of theta, t and kappa (spec 1.1 presets)", Choice(CONVENTIONS),
               default="canonical"),
     ParamSpec("sigma", "noise standard deviation scale for convention noise-sigma (variance sigma^2/n)",
@@ -70,7 +72,9 @@ QUANTITIES: tuple[QuantitySpec, ...] = (
     QuantitySpec("overlaps", "squared singular-vector overlaps zeta_u, zeta_v (0 below threshold)", ("c", "theta"), True),
     QuantitySpec("edge", "bulk edge s+ = 1 + sqrt(c) of the noise singular values", ("c",), True),
     QuantitySpec("relaxation-time", "1/(s1 - s+), the time scale of the approach to the limit above threshold",
-                 ("c", "theta"), False),
+                 ("c", "theta"), True),
+    QuantitySpec("hitting-time", "first time t (user units) at which m_u(t) reaches level (root of an integral "
+                 "equation; --certify: sign-certified bracket)", ("c", "theta", "alpha", "beta", "level"), True),
 )
 
 CITATIONS: tuple[Citation, ...] = (
