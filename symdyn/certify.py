@@ -61,7 +61,7 @@ from .exact import is_exact_zero, mp_to_decimal, mp_to_decimal_directed
 
 __all__ = [
     "flint_module", "available", "workprec", "bits_for_dps",
-    "enclose", "to_arb", "arb_bounds", "arb_from_fraction", "certified_sign",
+    "enclose", "to_arb", "arb_bounds", "arb_from_fraction", "mpf_to_fraction", "certified_sign",
     "CertifiedValue", "CertifiedTrajectory", "from_arb",
     "certify_real_algebraic", "certify_closed_form", "certify_algebraic",
     "sqrt", "rsqrt", "log", "power", "cosh_sqrt", "sinhc_sqrt",
@@ -148,6 +148,15 @@ def arb_bounds(x) -> tuple[mp.mpf, mp.mpf]:
     lo = mp.make_mpf(mp.libmp.from_man_exp(mid - rad, e))
     hi = mp.make_mpf(mp.libmp.from_man_exp(mid + rad, e))
     return lo, hi
+
+
+def mpf_to_fraction(x: mp.mpf) -> Fraction:
+    """The exact value of a finite mpf as a Fraction."""
+    sign, man, exp, _ = x._mpf_
+    if not man and exp:
+        raise ValueError("not a finite number")
+    q = Fraction(int(man)) * (Fraction(2) ** int(exp))
+    return -q if sign else q
 
 
 def certified_sign(x) -> int | None:
@@ -306,9 +315,11 @@ class CertifiedValue:
     notes: tuple[str, ...] = ()
 
     def contains(self, x: Any) -> bool:
-        """True iff the (exact) number *x* lies in ``[lower, upper]``."""
-        with mp.workprec(max(mp.mp.prec, 64)):
-            x = mp.mpf(x) if not isinstance(x, mp.mpf) else x
+        """True iff *x* lies in ``[lower, upper]`` (mpf compared exactly; ints and Fractions converted exactly)."""
+        if isinstance(x, Fraction):
+            return mpf_to_fraction(self.lower) <= x <= mpf_to_fraction(self.upper)
+        if not isinstance(x, mp.mpf):
+            x = mp.make_mpf(mp.libmp.from_int(int(x)))
         return bool(self.lower <= x <= self.upper)
 
     @property

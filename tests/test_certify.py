@@ -229,3 +229,11 @@ def test_symdyn_works_without_python_flint():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_contains_compares_exactly():
+    cv = certify_real_algebraic(sp.Rational(1, 3), 20)
+    assert cv.contains(Fraction(1, 3))
+    assert cv.relative_width() < mp.mpf(10) ** -25
+    assert not cv.contains(Fraction(1, 3) + Fraction(1, 10**25))
+    assert not cv.contains(0)

@@ -57,7 +57,7 @@ import sympy as sp
 
 from ...certify import (
     CertifiedTrajectory, CertifiedValue, bits_for_dps, certified_sign, certify_closed_form, enclose,
-    flint_module, from_arb, integrate, refine_crossing, workprec, GUARD_BITS, MAX_BITS,
+    flint_module, from_arb, integrate, mpf_to_fraction, refine_crossing, workprec, GUARD_BITS, MAX_BITS,
 )
 from ...errors import CertificationError, ConvergenceError, UnsupportedError
 from ...exact import exact_sign
@@ -562,9 +562,7 @@ def certify_limit(model, params, *, dps: int = 30) -> dict[str, CertifiedValue]:
 
 def _frac(x: mp.mpf) -> Fraction:
     """The exact value of a finite mpf."""
-    sign, man, exp, _ = x._mpf_
-    q = Fraction(int(man)) * (Fraction(2) ** int(exp))
-    return -q if sign else q
+    return mpf_to_fraction(x)
 
 
 def _fraction_bounds(lo: Fraction, hi: Fraction) -> tuple[mp.mpf, mp.mpf]:
