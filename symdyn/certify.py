@@ -301,9 +301,9 @@ class CertifiedValue:
     """A real number with a rigorous enclosure ``lower <= true value <= upper``.
 
     ``lower`` and ``upper`` are the exact binary endpoints of the proved ball;
-    ``value`` is its midpoint (the best estimate, ``dps`` digits).  JSON prints the
-    endpoints as decimal strings rounded outward (``dps + 5`` digits), so the printed
-    interval still contains the value.
+    ``value`` is its midpoint (the best estimate).  JSON prints the endpoints as
+    decimal strings rounded outward and the value rounded to nearest, all with
+    ``dps + 5`` digits, so the printed interval still contains the printed value.
     """
 
     name: str
@@ -333,8 +333,10 @@ class CertifiedValue:
             return mp.mpf(0) if scale == 0 else (self.upper - self.lower) / scale
 
     def to_json(self) -> dict[str, str]:
+        # value and bounds with the same digits: nearest rounding of a point inside
+        # [lower, upper] stays inside the outward-rounded bounds
         return {
-            "value": mp_to_decimal(self.value, self.dps),
+            "value": mp_to_decimal(self.value, self.dps + 5),
             "lower": mp_to_decimal_directed(self.lower, self.dps + 5, "down"),
             "upper": mp_to_decimal_directed(self.upper, self.dps + 5, "up"),
         }

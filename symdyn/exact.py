@@ -100,7 +100,7 @@ def mp_to_decimal_directed(x: mp.mpf, dps: int, direction: str) -> str:
     >>> with mp.workdps(30):
     ...     third = mp.mpf(1) / 3
     >>> mp_to_decimal_directed(third, 5, "down"), mp_to_decimal_directed(third, 5, "up")
-    ('3.3333e-1', '3.3334e-1')
+    ('0.33333', '0.33334')
     """
     from fractions import Fraction
     import math
@@ -133,4 +133,7 @@ def mp_to_decimal_directed(x: mp.mpf, dps: int, direction: str) -> str:
     text = str(abs(digits))
     exp10 = e10 - dps + 1 + len(text) - 1
     mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-    return ("-" if neg else "") + f"{mantissa}e{exp10}"
+    # same exact digits, in Python's Decimal notation (fixed for moderate exponents)
+    from decimal import Decimal
+
+    return str(Decimal(("-" if neg else "") + f"{mantissa}e{exp10}"))

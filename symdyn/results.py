@@ -223,6 +223,14 @@ class Boundary:
         if self.note:
             out["note"] = self.note
         if self.enclosures is not None:
+            # certified: the value is the enclosure's midpoint, printed with the same digits as
+            # the outward-rounded bounds, so that lower <= value <= upper holds for the strings
+            digits = self.dps + 5
+            for k, (a, b) in self.enclosures.items():
+                with mp.workdps(digits + 20):
+                    mid = (a + b) / 2
+                out["values"][k] = mp_to_decimal(mid, digits)
+            out["value"] = out["values"][first]
             lo, hi = self.enclosures[first]
             out["lower"] = mp_to_decimal_directed(lo, self.dps + 5, "down")
             out["upper"] = mp_to_decimal_directed(hi, self.dps + 5, "up")

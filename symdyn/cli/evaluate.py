@@ -6,7 +6,7 @@ import click
 import mpmath as mp
 
 from ..errors import ParameterError
-from ..exact import mp_to_decimal
+from ..exact import mp_to_decimal, mp_to_decimal_directed
 from ..numeric.arithmetic import arithmetic as get_arithmetic
 from ..numeric.rules import rule as get_rule
 from .common import DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_times
@@ -128,7 +128,8 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
         line = f"{k} = {mp_to_decimal(v, dps)}" + (f"   [= {b.exact[k]}]" if k in b.exact else "")
         if b.enclosures is not None:
             lo, hi = b.enclosures[k]
-            line += f"\n  certified in [{mp_to_decimal(lo, dps + 5)}, {mp_to_decimal(hi, dps + 5)}]"
+            line += (f"\n  certified in [{mp_to_decimal_directed(lo, dps + 5, 'down')}, "
+                     f"{mp_to_decimal_directed(hi, dps + 5, 'up')}]")
         click.echo(line)
     if b.regime is not None:
         click.echo(f"regime: {b.regime}")
