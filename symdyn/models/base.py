@@ -172,6 +172,8 @@ class Model(ABC):
         from importlib import import_module
 
         package = type(self).__module__.rpartition(".")[0]
+        if not package:  # a model defined in a top-level module has no package to look in
+            return None
         try:
             module = import_module(f"{package}.finite_size")
         except ModuleNotFoundError as exc:
