@@ -440,15 +440,20 @@ def lanczos_dynamics(
         if j > 0:
             w -= betas[-1] * Q[j - 1]
         basis = Q[: j + 1]
-        for _ in range(2):  # CGS2: orthogonal to working precision
+        norm_before = float(np.linalg.norm(w))
+        for _ in range(2):  # CGS with one conditional repetition ("twice is enough", Kahan-Parlett)
             h = basis @ w
             w -= h @ basis
             a += float(h[j])
+            b = float(np.linalg.norm(w))
+            if b > 0.7071 * norm_before:
+                break
+            norm_before = b
         alphas.append(a)
-        b = float(np.linalg.norm(w))
         betas.append(b)
         k = j + 1
-        if k <= 100 or k % 4 == 0 or k == kmax or b == 0.0:  # the check costs O(k^2): thin it out late
+        # the stopping check costs O(k^2 + k T): every step early, every 2nd step from 20, every 4th from 100
+        if k <= 20 or (k % 2 == 0 and k <= 100) or k % 4 == 0 or k == kmax or b == 0.0:
             theta, S = _ritz(alphas, betas, k)
             estimate = saad_estimate(prop, theta, S, b)
             if estimate < tol or k == N or b == 0.0:
