@@ -29,6 +29,16 @@ class SpikedWigner(Model):
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
     citations = spec.CITATIONS
+    #: Built-in example of ``symdyn report spiked-wigner`` (spec 6 simulation setting: n = 2000, t up to 20).
+    report_example = {
+        "params": {"theta": "3/2", "alpha": "3/10"},
+        "n": 2000,
+        "seeds": 20,
+        "times": ["1", "2", "5", "10", "20"],
+        "sizes": [250, 500, 1000, 2000],
+        "note": "above threshold (theta_c = 1): m -> sqrt(1 - theta^-2) = 0.7454, approached on the time scale "
+                "theta/(theta - 1)^2 = 6",
+    }
 
     def _resolve(self, values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
         return resolve(values, given)
