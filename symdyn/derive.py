@@ -388,8 +388,10 @@ class Symbolic(Verification):
 
     Parameters
     ----------
-    residual : sympy.Expr
-        ``lhs - rhs`` of the identity.
+    residual : sympy.Expr, sequence of Expr, Matrix, or callable
+        ``lhs - rhs`` of the identity; several residuals (or a matrix) must all
+        vanish.  A function of no arguments returning them is called when the
+        check runs (for residuals that are costly to build, e.g. integrals).
     modulo : mapping Symbol -> Expr, optional
         Quadratic relations ``sym**2 = value``; the numerator of the residual is
         reduced modulo them (:func:`reduce_modulo`) before simplifying.
@@ -399,6 +401,8 @@ class Symbolic(Verification):
         BBP threshold, so that principal square roots simplify).
     regime : str
         LaTeX-flavoured description of the substitution / assumptions.
+    modulo_text : str
+        LaTeX-flavoured display of the relations (default: printed from *modulo*).
 
     The residual is tried with several simplifiers (``simplify``; after
     factoring radicands; after rewriting in exponentials; ``radsimp``).  If none
@@ -420,25 +424,47 @@ class Symbolic(Verification):
 
     def __init__(
         self,
-        residual: sp.Expr,
+        residual: sp.Expr | Sequence[sp.Expr] | sp.MatrixBase | Callable[[], Any],
         *,
         modulo: Mapping[sp.Symbol, sp.Expr] | None = None,
         substitute: Mapping[sp.Symbol, sp.Expr] | None = None,
         regime: str = "",
+        modulo_text: str = "",
     ) -> None:
-        self.residual = sp.sympify(residual)
+        self.modulo_text = modulo_text
+        self._lazy = residual if callable(residual) and not isinstance(residual, sp.Basic) else None
+        self._residuals = None if self._lazy is not None else self._as_residuals(residual)
         self.modulo = dict(modulo or {})
         self.substitute = dict(substitute or {})
         self.regime = regime
-        _check_exact(self.residual, "the residual")
         for v in (*self.modulo.values(), *self.substitute.values()):
             _check_exact(sp.sympify(v), "a relation or substitution")
+
+    @staticmethod
+    def _as_residuals(residual: Any) -> tuple[sp.Expr, ...]:
+        if isinstance(residual, (sp.MatrixBase, list, tuple)):
+            parts = tuple(residual)
+        else:
+            parts = (residual,)
+        if not parts:
+            raise ValueError("Symbolic needs at least one residual")
+        out = tuple(sp.sympify(r) for r in parts)
+        for r in out:
+            _check_exact(r, "the residual")
+        return out
+
+    @property
+    def residuals(self) -> tuple[sp.Expr, ...]:
+        """The residuals (a lazy residual, given as a function, is built on first use)."""
+        if self._residuals is None:
+            self._residuals = self._as_residuals(self._lazy())
+        return self._residuals
 
     @property
     def description(self) -> str:
         text = "symbolic: the residual simplifies to $0$"
         if self.modulo:
-            rel = ", ".join(f"${_latex(s)}^{{2}} = {_latex(v)}$" for s, v in self.modulo.items())
+            rel = self.modulo_text or ", ".join(f"${_latex(s)}^{{2}} = {_latex(v)}$" for s, v in self.modulo.items())
             text += f" modulo {rel}"
         if self.substitute:
             subs = ", ".join(f"${_latex(s)} = {_latex(v)}$" for s, v in self.substitute.items())
@@ -448,7 +474,23 @@ class Symbolic(Verification):
         return text
 
     def _run(self, *, dps: int, rng: random.Random) -> VerificationResult:
-        expr = self.residual
+        how = []
+        for i, residual in enumerate(self.residuals):
+            ok, name, last = self._reduce(residual)
+            label = f"residual {i + 1} of {len(self.residuals)}" if len(self.residuals) > 1 else "the residual"
+            if not ok:
+                return VerificationResult(
+                    Status.FAILED, self.method, self.description,
+                    f"{label} does not simplify to 0; " + _probe(last, dps, rng),
+                    residual=sp.sstr(last)[:2000],
+                )
+            how.append(name)
+        names = ", ".join(dict.fromkeys(how))
+        count = f"all {len(self.residuals)} residuals reduce" if len(self.residuals) > 1 else "the residual reduces"
+        return VerificationResult(Status.PASSED, self.method, self.description, f"{count} to 0 ({names})",
+                                  residual="0")
+
+    def _reduce(self, expr: sp.Expr) -> tuple[bool, str, sp.Expr]:
         if self.substitute:
             expr = expr.subs(self.substitute)
         if self.modulo:
@@ -460,13 +502,8 @@ class Symbolic(Verification):
             except Exception:  # noqa: BLE001 - a simplifier may give up; try the next one
                 continue
             if last == 0:
-                return VerificationResult(Status.PASSED, self.method, self.description,
-                                          f"the residual reduces to 0 ({name})", residual="0")
-        return VerificationResult(
-            Status.FAILED, self.method, self.description,
-            "the residual does not simplify to 0; " + _probe(last, dps, rng),
-            residual=sp.sstr(last)[:2000],
-        )
+                return True, name, last
+        return False, "", last
 
 
 def _probe(expr: sp.Expr, dps: int, rng: random.Random) -> str:
@@ -487,17 +524,28 @@ def _probe(expr: sp.Expr, dps: int, rng: random.Random) -> str:
 class _Pointwise(Verification):
     """Shared machinery of point-based strategies (abstract)."""
 
-    def __init__(self, points: Points | Sequence[Points], *, loss: int, label: str) -> None:
+    def __init__(self, points: Points | Sequence[Points], *, loss: int, label: str,
+                 tolerance: Any = None) -> None:
         self.regions = _regions(points)
         if loss < 0:
             raise ValueError("loss must be non-negative (digits allowed to be lost)")
         self.loss = loss
         self.label = label
+        self.fixed_tolerance = None if tolerance is None else sp.Rational(tolerance)
+        if self.fixed_tolerance is not None and not self.fixed_tolerance > 0:
+            raise ValueError("tolerance must be positive")
 
     def tolerance(self, dps: int) -> mp.mpf:
-        """``10**-(dps - loss)``: the stated tolerance at precision *dps*."""
+        """``10**-(dps - loss)``, or the fixed tolerance if one was given."""
         with mp.workdps(dps):
+            if self.fixed_tolerance is not None:
+                return mp.mpf(int(self.fixed_tolerance.p)) / int(self.fixed_tolerance.q)
             return mp.mpf(10) ** (-(dps - self.loss))
+
+    def _tolerance_text(self) -> str:
+        if self.fixed_tolerance is not None:
+            return f"${_latex(self.fixed_tolerance)}$"
+        return f"$10^{{-(\\mathrm{{dps}} - {self.loss})}}$"
 
     def _where(self) -> str:
         regions = [r.label for r in self.regions if r.label]
@@ -542,6 +590,9 @@ class Numeric(_Pointwise):
     points : Points or sequence of Points
     loss : int
         Digits the computation may lose (default 8).
+    tolerance : rational, optional
+        A fixed tolerance instead of ``10**-(dps - loss)`` (for asymptotic
+        statements checked at finite parameters).
     label : str
         What the residual measures (LaTeX-flavoured prose).
 
@@ -557,8 +608,9 @@ class Numeric(_Pointwise):
 
     method = "numeric"
 
-    def __init__(self, residual: Route, points: Points | Sequence[Points], *, loss: int = 8, label: str = "") -> None:
-        super().__init__(points, loss=loss, label=label)
+    def __init__(self, residual: Route, points: Points | Sequence[Points], *, loss: int = 8, label: str = "",
+                 tolerance: Any = None) -> None:
+        super().__init__(points, loss=loss, label=label, tolerance=tolerance)
         if isinstance(residual, sp.Basic):
             _check_exact(residual, "the residual")
         self.residual = residual
@@ -566,7 +618,7 @@ class Numeric(_Pointwise):
     @property
     def description(self) -> str:
         what = self.label or "the residual"
-        return f"numeric: {what} vanishes {self._where()}, to $10^{{-(\\mathrm{{dps}} - {self.loss})}}$"
+        return f"numeric: {what} vanishes {self._where()}, to {self._tolerance_text()}"
 
     def _compare(self, point: Point, dps: int) -> tuple[mp.mpf, dict[str, str]]:
         values = _evaluate_route(self.residual, point, dps)
@@ -591,6 +643,8 @@ class Agree(_Pointwise):
         LaTeX-flavoured names of the routes, e.g. ``("closed form", "quadrature")``.
     loss : int
         Digits the routes may lose (default 8).
+    tolerance : rational, optional
+        A fixed relative tolerance instead of ``10**-(dps - loss)``.
 
     Examples
     --------
@@ -605,8 +659,9 @@ class Agree(_Pointwise):
     method = "two-routes"
 
     def __init__(self, first: Route, second: Route, points: Points | Sequence[Points], *,
-                 names: tuple[str, str] = ("first route", "second route"), loss: int = 8) -> None:
-        super().__init__(points, loss=loss, label="")
+                 names: tuple[str, str] = ("first route", "second route"), loss: int = 8,
+                 tolerance: Any = None) -> None:
+        super().__init__(points, loss=loss, label="", tolerance=tolerance)
         for r in (first, second):
             if isinstance(r, sp.Basic):
                 _check_exact(r, "a route")
@@ -616,7 +671,7 @@ class Agree(_Pointwise):
     def description(self) -> str:
         a, b = self.names
         return (f"two routes: {a} and {b} agree {self._where()}, "
-                f"to $10^{{-(\\mathrm{{dps}} - {self.loss})}}$ relative")
+                f"to {self._tolerance_text()} relative")
 
     def _compare(self, point: Point, dps: int) -> tuple[mp.mpf, dict[str, str]]:
         a = _evaluate_route(self.first, point, dps)
@@ -662,7 +717,7 @@ class AllOf(Verification):
         status = Status.PASSED
         if bad:
             status = Status.ERROR if any(results[i].status is Status.ERROR for i in bad) else Status.FAILED
-        methods = " + ".join(r.method for r in results)
+        methods = ", ".join(dict.fromkeys(r.method for r in results))
         if bad:
             evidence = "; ".join(f"part {i + 1} ({results[i].method}) {results[i].status}: {results[i].evidence}"
                                  for i in bad)
@@ -684,7 +739,7 @@ class Step:
     key : str
         Identifier (letters, digits, ``-``), unique within the derivation.
     title : str
-        Short title (plain text).
+        Short title (LaTeX-flavoured, like the statement).
     statement : str
         One sentence, LaTeX-flavoured (inline math between ``$``).
     equations : tuple of str

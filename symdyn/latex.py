@@ -470,9 +470,11 @@ def parse_bibtex(text: str) -> tuple[BibEntry, ...]:
 
 @dataclass(frozen=True)
 class Section:
-    """A section of a document: a title (plain text) and a LaTeX body.
+    """A section of a document: a title and a body, both LaTeX.
 
-    ``subsections`` are rendered after the body as ``\\subsection``.
+    The title may hold inline math (``"Decay like $t^{-3/4}$"``); pass plain
+    text through :func:`escape` first.  ``subsections`` are rendered after the
+    body one level deeper.
     """
 
     title: str
@@ -483,7 +485,7 @@ class Section:
 
 def _section_tex(sec: Section, level: int) -> str:
     command = ("section", "subsection", "subsubsection", "paragraph")[min(level, 3)]
-    lines = [f"\\{command}{{{escape(sec.title)}}}"]
+    lines = [f"\\{command}{{{sec.title}}}"]
     if sec.label:
         lines[-1] += f"\\label{{{sec.label}}}"
     if sec.body:
@@ -510,7 +512,7 @@ def document(
     title, author, date : str
         Plain text (escaped).  An empty date prints no date.
     sections : sequence of Section
-        Bodies are LaTeX (use :func:`escape` for plain text inside them).
+        Titles and bodies are LaTeX (use :func:`escape` for plain text inside them).
     abstract : str
         LaTeX text of the abstract (optional).
     bibliography : str or iterable of BibEntry, optional
