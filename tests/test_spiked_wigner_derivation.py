@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 from pathlib import Path
@@ -134,10 +135,27 @@ def _script():
 def test_executable_derivation(tmp_path, capsys):
     script = _script()
     out = tmp_path / "sw.tex"
-    assert script.main(["--dps", "30", "--keys", "sc-mgf,nu-outlier,hermitization-c1", "--latex", str(out)]) == 0
+    args = ["--dps", "30", "--step", "sc-mgf", "--step", "nu-outlier", "--step", "hermitization-c1"]
+    assert script.main(args + ["--latex", str(out)]) == 0
     text = capsys.readouterr().out
     assert "3/3 steps passed at 30 digits" in text
     assert out.read_text().startswith("\\documentclass")
-    assert script.main(["--keys", "no-such-step"]) == 2
-    assert script.main(["--dps", "30", "--keys", "sc-moments", "--json"]) == 0
+    assert script.main(["--step", "no-such-step"]) == 2
+    assert script.main(["--dps", "5"]) == 2
+    assert script.main(["--dps", "30", "--step", "sc-moments", "--json"]) == 0
     assert '"passed": true' in capsys.readouterr().out
+
+
+def test_symdyn_derive_command(tmp_path):
+    from cli_helpers import run_cli
+
+    tex = tmp_path / "d.tex"
+    status, out, err = run_cli("derive", "spiked-wigner", "--dps", "30", "--step", "sc-mgf", "--step",
+                               "hermitization-family", "--latex", str(tex), "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["model"] == "spiked-wigner" and data["passed"] is True
+    assert [s["key"] for s in data["steps"]] == ["sc-mgf", "hermitization-family"]
+    assert all(s["latex"] for s in data["steps"]) and tex.read_text().startswith("\\documentclass")
+    status, out, err = run_cli("derive", "spiked-wigner", "--step", "nope")
+    assert status == 2 and err.count("\n") == 1 and "unknown step" in err
