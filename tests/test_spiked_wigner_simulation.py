@@ -210,3 +210,45 @@ def test_check_with_sign_risk(wig):
     assert res.sign is not None and ("m", 20) in [(o, int(t)) for o, t in res.sign.rows_at_risk]
     assert res.sign.binomial_p > 0.01          # observed wrong-sign frequency consistent with the prediction
     assert any(r.test == "amplitude-corrected" for r in res.rows)
+
+
+# ----------------------------------------------------------------------------- generic commands: check, report
+
+
+def _command_exists(name: str) -> bool:
+    from symdyn.cli import cli
+
+    return name in cli.commands
+
+
+def test_cli_check_json():
+    if not _command_exists("check"):
+        pytest.skip("symdyn check is not registered yet")
+    import json
+
+    status, out, err = run_cli("check", "spiked-wigner", "theta=1", "alpha=1/2", "--n", "2000", "--seeds", "10",
+                               "--t", "1,3,8", "--seed", "102", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["passed"] is True and data["model"] == "spiked-wigner"
+    rows = data["rows"]
+    assert {(r["observable"], r["t"]) for r in rows} == {(o, t) for o in ("m", "energy") for t in ("1", "3", "8")}
+    assert all({"theory", "mean", "stderr", "z"} <= set(r) for r in rows)
+    status, _, err = run_cli("check", "spiked-wigner", "theta=1", "--n", "200", "--seeds", "3", "--t", "1")
+    assert status == 2 and err.count("\n") == 1 and "alpha" in err
+
+
+@pytest.mark.slow
+def test_report(tmp_path):
+    """The generic report on the model's built-in example settings, reduced (about 10-20 s)."""
+    rep = pytest.importorskip("symdyn.report")
+    m = sd.model("spiked-wigner")
+    r = rep.report(m, {"theta": "3/2", "alpha": "3/10"}, out=tmp_path, n=500, seeds=10, times=["1", "5"],
+                   sizes=[250, 500], pdf=False)
+    assert r.check.passed
+    names = {f.name for f in r.files}
+    assert {"report.tex", "summary.json", "trajectory.png"} <= names
+    assert r.summary["derivation"]["passed"] is True
+    if _command_exists("report"):
+        status, _, err = run_cli("report", "spiked-wigner", "theta=1/2", "alpha=1/2", "--out", str(tmp_path / "cli"))
+        assert status == 0, err
