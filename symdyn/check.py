@@ -44,8 +44,8 @@ Near a point where the large-time limit changes sign (the critical ratio of
 rank-one denoising, spec 5.2), each trial's finite-n outlier amplitude has a
 random part of order ``n^(-1/2)``, so some trials converge to the opposite
 sign and the mean over seeds is a *mixture*.  When the model's hook reports
-such a risk, every row whose mixture bias could shift its ``z`` by more than
-``SIGN_RISK_Z`` is treated separately: if the simulation recorded each trial's
+such a risk, every row whose mean the wrong-sign trials, or the spread of the amplitude,
+could shift by more than ``SIGN_RISK_Z`` standard errors is treated separately: if the simulation recorded each trial's
 realised amplitude and the model can say how a trial's observable depends on
 it, the row is tested on amplitude-corrected values ``x_ij - [f_j(a_i) -
 f_j(a)]`` (the deterministic equivalent given the realised amplitude ``a_i``
@@ -105,7 +105,7 @@ __all__ = [
 ]
 
 DEFAULT_LEVEL = 0.05
-#: A row is at sign risk when the predicted mixture bias exceeds this fraction of its standard error.
+#: A row is at sign risk when the expected shift of its mean by wrong-sign trials exceeds this many standard errors.
 SIGN_RISK_Z = 0.1
 #: Absolute float64 resolution assumed for simulated values of order one (added to the standard error).
 RESOLUTION = 1e-10
@@ -140,7 +140,14 @@ class SignRisk(Protocol):
     -------
     mixture_bias(observable, times) -> ndarray or None
         ``E[f(a_i)] - f(a)`` per time: the bias of the mean over trials caused by the spread
-        of the amplitude (``None`` if the model cannot say for this observable).
+        of the amplitude (``None`` if the model cannot say for this observable).  Reported.
+    sign_bias(observable, times) -> ndarray or None (optional)
+        The part of that bias due to wrong-sign trials, ``P(wrong) (f(a_wrong) - f(a_right))``
+        with the conditional mean amplitudes on either side.  A row is at sign risk when it
+        or ``mixture_bias`` exceeds ``SIGN_RISK_Z`` standard errors.
+    amplitudes(extra) -> ndarray or None (optional)
+        The trials' realised amplitudes from the simulation's ``extra``, or ``None`` when
+        they are missing or not accurate enough (default: ``extra[extra_key]``).
     correction(observable, times, extra) -> ndarray or None
         ``f(a_i) - f(a)`` per trial and time, shape ``(trials, len(times))``: how far each
         trial's deterministic equivalent moves when its realised amplitude (and whatever
@@ -576,23 +583,36 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
                    level: float) -> tuple[SignReport, dict, dict, dict]:
     """Rows at risk, amplitude corrections and the wrong-sign frequency."""
     times = predictions.times
-    amp = sim.extra.get(sign.extra_key) if sim.extra else None
+    validate = getattr(sign, "amplitudes", None)
+    if validate is not None:
+        amp = validate(dict(sim.extra)) if sim.extra else None
+    else:
+        amp = sim.extra.get(sign.extra_key) if sim.extra else None
     amp = None if amp is None else np.asarray(amp, dtype=float).reshape(-1)
     if amp is not None and (amp.size != sim.trials or not np.all(np.isfinite(amp))):
         amp = None
     at_risk: dict[str, np.ndarray] = {}
     corrections: dict[str, np.ndarray] = {}
     biases: dict[str, np.ndarray] = {}
+    flips = getattr(sign, "sign_bias", None)
     for obs in observables:
         se = sim.stderr(obs)
+        se = np.sqrt(np.where(np.isfinite(se), se, 0.0) ** 2
+                     + (RESOLUTION * np.maximum(1.0, np.abs(sim.mean(obs)))) ** 2)
         bias = sign.mixture_bias(obs, times)
-        if bias is None:
-            # the model cannot quantify the bias: treat every row as at risk when flips are likely at all
+        if bias is not None:
+            biases[obs] = np.asarray(bias, dtype=float)
+        shift = flips(obs, times) if flips is not None else None
+        if shift is None and bias is None:
+            # the model cannot quantify the effect: every row is at risk when flips are likely at all
             risk = np.full(len(times), sign.predicted_wrong > 0.01)
         else:
-            bias = np.asarray(bias, dtype=float)
-            biases[obs] = bias
-            risk = ~(np.abs(bias) <= SIGN_RISK_Z * np.where(np.isfinite(se), se, 0.0))
+            # the mean can move through wrong-sign trials (sign_bias) or through the spread of the
+            # amplitude when it is small (mixture_bias, e.g. the energy exactly at the critical ratio)
+            risk = np.zeros(len(times), bool)
+            for effect in (shift, bias):
+                if effect is not None:
+                    risk |= ~(np.abs(np.asarray(effect, dtype=float)) <= SIGN_RISK_Z * se)
         at_risk[obs] = risk
         if risk.any() and amp is not None:
             corr = sign.correction(obs, times, dict(sim.extra))
@@ -601,8 +621,9 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
     rows = tuple((o, times[j]) for o in observables for j in range(len(times)) if at_risk[o][j])
     if amp is None:
         observed = wrong = interval = bp = am = asd = None
-        treatment = ("rows at sign risk are excluded from the verdict: the simulation did not record the "
-                     "per-trial amplitude") if rows else "no row is at sign risk"
+        treatment = ("rows at sign risk are excluded from the verdict: the simulation did not record reliable "
+                     "per-trial amplitudes (for rank-one denoising: use the dense method, --method gram)"
+                     ) if rows else "no row is at sign risk"
     else:
         s0 = np.sign(sign.amplitude)
         if s0 == 0:  # exactly critical: count trials of negative sign, predicted 1/2
@@ -622,7 +643,8 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
             if missing:
                 treatment += "; rows of " + ", ".join(sorted(missing)) + " are excluded (no correction known)"
         else:
-            treatment = "no row's mixture bias reaches a tenth of its standard error: all rows tested as they are"
+            treatment = ("no row's expected shift from wrong-sign trials or from the amplitude's spread reaches "
+                         f"{SIGN_RISK_Z:g} of its standard error: all rows tested as they are")
     report = SignReport(
         amplitude=float(sign.amplitude), sigma=float(sign.sigma), predicted_wrong=float(sign.predicted_wrong),
         observed_wrong=observed, wrong_trials=wrong, trials=sim.trials, interval=interval, binomial_p=bp,
@@ -1082,7 +1104,8 @@ def fit_power_law(n: Sequence[float], y: Sequence[float], y_stderr: Sequence[flo
     if dof > 0 and birge > 1:
         se *= birge
         q = stats.t.ppf(0.5 + confidence / 2, dof)
-    return PowerLawFit(slope=slope, stderr=se, interval=(slope - q * se, slope + q * se), confidence=confidence,
+    return PowerLawFit(slope=slope, stderr=se, interval=(float(slope - q * se), float(slope + q * se)),
+                       confidence=confidence,
                        intercept=intercept, chi2=chi2, dof=dof, birge=birge)
 
 
@@ -1108,12 +1131,12 @@ class ConvergenceResult:
     def consistent_with_half(self) -> bool:
         """The slope's interval contains ``-1/2`` (fluctuations of order ``n^(-1/2)``)."""
         lo, hi = self.fit.interval
-        return lo <= -0.5 <= hi
+        return bool(lo <= -0.5 <= hi)
 
     @property
     def bias_below_fluctuation(self) -> bool:
         """At every size the bias's 95% upper bound is below the fluctuation (pooled s.d. of the trials)."""
-        return all(p.bias_upper < p.fluctuation for p in self.points)
+        return bool(all(p.bias_upper < p.fluctuation for p in self.points))
 
     def summary(self) -> str:
         f = self.fit
