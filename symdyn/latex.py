@@ -284,6 +284,9 @@ def _convert(s: str) -> str:
                 out.append(_GREEK[name])
             elif name in _SYMBOLS:
                 out.append(_SYMBOLS[name])
+                if _SYMBOLS[name] == "" and name.isalpha():
+                    while i < len(s) and s[i] == " ":  # \mathbb R: the space only ends the command name
+                        i += 1
             else:
                 out.append(name)
             continue
