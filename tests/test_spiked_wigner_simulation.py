@@ -236,6 +236,13 @@ def test_cli_check_json():
     assert all({"theory", "mean", "stderr", "z"} <= set(r) for r in rows)
     status, _, err = run_cli("check", "spiked-wigner", "theta=1", "--n", "200", "--seeds", "3", "--t", "1")
     assert status == 2 and err.count("\n") == 1 and "alpha" in err
+    # the simulator's own method names are accepted (eigh), others refused with the list
+    status, out, err = run_cli("check", "spiked-wigner", "theta=3/2", "alpha=1/2", "--n", "200", "--seeds", "4",
+                               "--t", "1", "--method", "eigh", "--json")
+    assert status == 0 and json.loads(out)["simulation"]["method"] == "eigh", err
+    status, _, err = run_cli("check", "spiked-wigner", "theta=3/2", "alpha=1/2", "--n", "200", "--seeds", "4",
+                             "--t", "1", "--method", "svd")
+    assert status == 2 and "eigh" in err
 
 
 @pytest.mark.slow

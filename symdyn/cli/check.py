@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..errors import ParameterError
+from ..errors import ParameterError, SymdynError
 from ..params import parse_number
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_times,
@@ -183,8 +183,13 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
     seeds = _whole(seeds_text, "--seeds", 2)
     seed = _whole(seed_text, "--seed", 0)
     level = _level(level_text)
-    if method not in _METHODS:
-        raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(_METHODS)}")
+    methods = _METHODS
+    try:  # a simulator may declare its own method names (e.g. eigh for symmetric models)
+        methods = tuple(getattr(m.simulator(), "methods", _METHODS))
+    except SymdynError:
+        pass  # no simulator: check() reports that
+    if method not in methods:
+        raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     if times_text is None and against is None:
         raise ParameterError("no times given: pass --t T1,T2,... (e.g. --t 1,5,20) or --against FILE")
     times = None if times_text is None else split_times(times_text)
