@@ -206,3 +206,11 @@ def test_unavailable_observables_are_refused(rank_one):
     p = rank_one.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10", flow="F2")
     with pytest.raises(sd.UnsupportedError, match="energy"):
         rank_one.evaluate(p, ["1"], observables=["energy"])
+
+
+def test_node_count_formulas_survive_tiny_pole_distances():
+    from symdyn.numeric.rules import GaussChebyshev, TanhSinh, chebyshev_order
+
+    # acosh(1 + d) for d below the float64 epsilon used to divide by zero
+    assert chebyshev_order(1.0, 30, 1e-20) > chebyshev_order(1.0, 30, 1e-10) > chebyshev_order(1.0, 30, 0.5)
+    assert GaussChebyshev().order(1.0, 30, 1e-40) > 0 and TanhSinh().order(1.0, 30, 1e-40) > 0

@@ -52,7 +52,9 @@ def chebyshev_order(rate: float, digits: float, pole_distance: float | None = No
     n_entire = math.sqrt(max(rate, 0.0) * ln_eps / 2.0) + digits / 8.0 + 4.0
     n = n_entire
     if pole_distance is not None:
-        n_pole = ln_eps / (2.0 * math.acosh(1.0 + max(pole_distance, 1e-300))) + 4.0
+        # acosh(1 + d) = 2 asinh(sqrt(d/2)), without the rounding of 1 + d for tiny d
+        rho = 2.0 * math.asinh(math.sqrt(max(pole_distance, 1e-300) / 2.0))
+        n_pole = ln_eps / (2.0 * rho) + 4.0
         n = max(n, n_pole)
     return int(math.ceil(n))
 
@@ -142,7 +144,8 @@ class TanhSinh(AngularRule):
         level = math.log2(max(2.0 * digits * math.log(10) / math.pi**2, 1.0)) + 1
         level += math.log2(1.0 + max(rate, 0.0) / 8.0)
         if pole_distance is not None:
-            level += max(0.0, math.log2(1.0 / math.acosh(1.0 + max(pole_distance, 1e-300))))
+            rho = 2.0 * math.asinh(math.sqrt(max(pole_distance, 1e-300) / 2.0))
+            level += max(0.0, math.log2(1.0 / rho))
         return int(math.ceil(level))
 
 
