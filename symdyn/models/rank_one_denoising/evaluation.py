@@ -55,6 +55,7 @@ __all__ = ["evaluate", "default_observables", "available_observables", "Evaluato
 GUARD_DIGITS = 10
 SECOND_GUARD = 10
 MAX_REFINEMENTS = 6
+MAX_DIRECT_ORDER = 4000
 
 _BASE = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b")
 
@@ -175,7 +176,11 @@ class Evaluator:
             loss = 2.0 * t * self._f["gap"] / math.log(10)
         if loss <= max(20.0, float(dps)):
             return True, int(math.ceil(loss))
-        return False, 0
+        # direct integration of the pole: worth it only while its node count stays moderate;
+        # otherwise pay the guard digits (cost grows like digits^1.6, nodes only like sqrt)
+        if self.order(t, dps + GUARD_DIGITS, False) <= MAX_DIRECT_ORDER:
+            return False, 0
+        return True, int(math.ceil(loss))
 
     def order(self, t: float, digits: int, subtract: bool) -> int:
         pole = None if subtract else self._f["delta"] / (2.0 * self._f["sqrt_c"])
