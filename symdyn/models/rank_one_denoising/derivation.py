@@ -1065,15 +1065,19 @@ def _steps() -> list[Step]:
 
     # ------------------------------------------------------------------ D
     above_pts = []
-    for sign, crange, lbl in ((1, (Q(1, 10), Q(9, 10)), r"$c<1$, $A+B>0$"), (-1, (Q(11, 10), Q(3)), r"$c>1$, $A+B<0$")):
+    for sign, crange, lbl in ((1, (Q(1, 10), Q(9, 10)), r"$c<1$, $A+B>0$"), (-1, None, r"$c=1$, $A+B<0$"),
+                              (-1, (Q(11, 10), Q(3)), r"$c>1$, $A+B<0$")):
 
         def cond(pt, sign=sign):
             if not pt[theta] ** 4 > 2 * pt[c]:
                 return False
             return bool(sign * spikes.critical_combination().subs(dict(pt)) > Q(1, 10))
 
-        above_pts.append(Points({c: crange, theta: (Q(1, 2), Q(5, 2)), alpha: (-1, 1), beta: (-1, 1),
-                                 kappa: (Q(1, 2), Q(2))}, count=1, where=cond, label=lbl + r", $\theta^4 > 2c$"))
+        rng_ = {theta: (Q(1, 2), Q(5, 2)), alpha: (-1, 1), beta: (-1, 1), kappa: (Q(1, 2), Q(2))}
+        if crange is not None:
+            rng_[c] = crange
+        above_pts.append(Points(rng_, fixed={} if crange is not None else {c: 1}, count=1, where=cond,
+                                label=lbl + r", $\theta^4 > 2c$"))
     below_pts = [Points({c: (Q(1, 5), Q(3)), theta: (Q(1, 4), Q(3, 2)), alpha: (Q(1, 5), 1), beta: (Q(1, 5), 1),
                          kappa: (Q(1, 2), Q(2))}, count=1, where=lambda pt: pt[theta] ** 4 < pt[c] / 2,
                         label=r"$\theta^4 < c/2$, $\alpha, \beta > 0$")]
