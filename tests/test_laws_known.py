@@ -54,10 +54,8 @@ def test_mass_at_c1_to_moderate_precision():
     assert abs(m.integrate(lambda v: mp.mpf(1), 30) - 1) < mp.mpf(10) ** -20
 
 
-@pytest.mark.xfail(strict=True, reason="SpectralMeasure.integrate computes lambda = mid + half cos(phi), which "
-                   "cancels next to lambda_- = 0 at c = 1 and returns only ~25 of 30 digits; computing "
-                   "lambda = lambda_- + 4 sqrt(c) cos^2(phi/2) would keep them (remove this marker then)")
 def test_full_precision_at_c1():
+    """Regression: lambda next to lambda_- = 0 must be formed without cancellation."""
     m = mpl.mu1().subs({c: 1})
     assert abs(m.integrate(lambda v: mp.mpf(1), 30) - 1) < mp.mpf(10) ** -29
 

@@ -88,8 +88,15 @@ class SpectralMeasure:
             mid, half = (lo + hi) / 2, (hi - lo) / 2
             dens = sp.lambdify(self.var, self.density, modules="mpmath")
 
+            width = hi - lo
+
             def g(ph: mp.mpf) -> mp.mpf:
-                v = mid + half * mp.cos(ph)
+                # var = mid + half cos(phi), written without cancellation next to either edge
+                # (at c = 1 the lower edge is 0 and the density has 1/lambda there)
+                if ph <= mp.pi / 2:
+                    v = hi - width * mp.sin(ph / 2) ** 2
+                else:
+                    v = lo + width * mp.cos(ph / 2) ** 2
                 if v == lo or v == hi:
                     # tanh-sinh nodes that round onto an edge carry weights far below
                     # the working precision, and the phi-integrand is bounded there
