@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .laws.marchenko_pastur import R, T_closed, edge, lambda_plus, m1, m2, r
+from .laws.marchenko_pastur import T_closed, edge, lambda_plus, m1, m2, r
 from .laws.measure import Atom, SpectralMeasure
 from .symbols import alpha, beta, c, kappa, lam, theta, z
 

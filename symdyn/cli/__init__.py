@@ -11,6 +11,7 @@ import os
 import pkgutil
 import sys
 from importlib import import_module
+from typing import NoReturn
 
 import click
 
@@ -51,7 +52,7 @@ for _name in _COMMAND_MODULES:
             cli.add_command(_obj)
 
 
-def _fail(message: str, status: int) -> "NoReturn":  # type: ignore[name-defined]
+def _fail(message: str, status: int) -> NoReturn:
     click.echo(f"symdyn: error: {message}", err=True)
     sys.exit(status)
 

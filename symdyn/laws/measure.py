@@ -85,7 +85,7 @@ class SpectralMeasure:
         """
         with mp.workdps(dps + 10):
             lo, hi = to_mp(self.lower, dps + 10), to_mp(self.upper, dps + 10)
-            mid, half = (lo + hi) / 2, (hi - lo) / 2
+            half = (hi - lo) / 2
             dens = sp.lambdify(self.var, self.density, modules="mpmath")
 
             width = hi - lo

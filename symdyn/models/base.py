@@ -14,7 +14,7 @@ scalar quantities (thresholds, learning times, interval ends).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from ..errors import ParameterError, UnsupportedError

@@ -31,7 +31,6 @@ Sign conventions of the diagnostics: ``u1, v1`` are the top singular vectors of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
 
 import numpy as np
 import scipy.linalg as sla

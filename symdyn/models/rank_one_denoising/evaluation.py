@@ -42,19 +42,16 @@ from typing import Any, Sequence
 import mpmath as mp
 import sympy as sp
 
-from ...errors import ParameterError, UnsupportedError
+from ...errors import UnsupportedError
 from ...numeric.arithmetic import MPFR, Arithmetic
+from ...numeric.adaptive import GUARD_DIGITS, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
-from ...progress import NULL_PROGRESS
-from ...results import Estimate, Trajectory
+from ...results import Trajectory
 from .canonical import Canonical
 from .constants import ExactConstants, exact_constants, numeric_constants
 
 __all__ = ["evaluate", "default_observables", "available_observables", "Evaluator"]
 
-GUARD_DIGITS = 10
-SECOND_GUARD = 10
-MAX_REFINEMENTS = 6
 MAX_DIRECT_ORDER = 4000
 
 _BASE = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b")
@@ -452,56 +449,17 @@ def evaluate(
     times = model.parse_times(params, list(times))
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
-    target = dps if arith.max_dps is None else min(dps, 13)
-    progress = NULL_PROGRESS if progress is None else progress
-    values: dict[str, list[Estimate]] = {n: [] for n in names}
-    orders: list[int] = []
-    converged = True
-    notes: list[str] = []
-    with progress.task("evaluating", total=len(times)) as task:
-        for t_user in times:
-            t_can = t_user if can.gd else t_user * can.time_factor
-            tf = float(t_can)
-            subtract, loss = ev.subtract_pole(tf, dps)
-            p1 = dps + GUARD_DIGITS + loss
-            p2 = p1 + SECOND_GUARD
-            if arith.max_dps is not None:
-                p1 = p2 = arith.max_dps
-            order = ev.order(tf, p1, subtract)
-            for attempt in range(MAX_REFINEMENTS):
-                v1 = ev.observables(t_can, order, p1, subtract, names)
-                order2 = rule.refine(order)
-                v2 = ev.observables(t_can, order2, p2, subtract, names)
-                ok = True
-                errs = {}
-                with mp.workdps(dps + 5):
-                    for n in names:
-                        err = abs(v2[n] - v1[n])
-                        errs[n] = err
-                        scale = abs(v2[n]) if v2[n] != 0 else mp.mpf(1)
-                        if err > scale * mp.mpf(10) ** (-target):
-                            ok = False
-                if ok:
-                    break
-                order = rule.refine(order2)
-            else:
-                converged = False
-                notes.append(f"t={t_user}: the two evaluations still differ after {MAX_REFINEMENTS} refinements")
-            orders.append(order2)
-            with mp.workdps(dps):
-                for n in names:
-                    values[n].append(Estimate(+v2[n], errs[n]))
-            task.advance()
-    if arith.max_dps is not None:
-        notes.append(f"{arith.name} fast path: about {target} digits at best; the mpmath/MPFR path is the reference")
-    if not can.gd and ex.sign_D < 0:
-        notes.append("below threshold: the pole is subtracted while the guard digits it costs stay below "
-                     "the requested precision, and integrated directly otherwise")
+    pairs = [(t, t if can.gd else t * can.time_factor) for t in times]
+    run = evaluate_times(ev, pairs, names, dps=dps, progress=progress)
+    notes = list(run.notes)
+    if run.direct_used:
+        notes.append("below threshold at large t: the pole was integrated directly where subtracting it would "
+                     "cost more guard digits than the requested precision")
     method = (f"{rule.name} quadrature in phi (lambda = 1 + c + 2 sqrt(c) cos phi), combined integrands, "
               f"pole subtraction with the closed-form Stieltjes transform, factored outlier; "
-              f"{arith.name} arithmetic; error = |v(N, dps+{GUARD_DIGITS}) - v(1.25N+2, dps+{GUARD_DIGITS + SECOND_GUARD})|")
+              + error_method(rule, arith))
     return Trajectory(
         model=model.name, params=params, dps=dps, times=tuple(times), time_name=model.time_name(params),
-        observables={n: tuple(v) for n, v in values.items()}, method=method, regime=ex.regime,
-        nodes=tuple(orders), converged=converged, notes=tuple(notes),
+        observables=run.values, method=method, regime=ex.regime,
+        nodes=run.orders, converged=run.converged, notes=tuple(notes),
     )

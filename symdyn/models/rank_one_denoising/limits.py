@@ -62,7 +62,6 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     ex = exact_constants(can)
     regime = ex.regime
     e = ex.exprs
-    tf = can.time_factor
     exact: dict[str, sp.Expr] = {}
     if regime is Regime.ABOVE:
         sgn = sp.Integer(ex.sign_kp)

@@ -303,7 +303,7 @@ class RankOneSimulator(Simulator):
             for o in wanted:
                 self.model.observable(o)  # unknown names -> ParameterError listing all
                 if o not in avail_obs:
-                    what = f"discrete GD" if can.gd else f"flow {can.flow}"
+                    what = "discrete GD" if can.gd else f"flow {can.flow}"
                     raise ParameterError(f"observable {o} is not available for {what} with method {chosen}: "
                                          f"available are {', '.join(avail_obs)}")
             if len(set(wanted)) != len(wanted):

@@ -43,7 +43,7 @@ from ...exact import exact_sign, to_mp
 from ...latex import equation, latex
 from ...laws import marchenko_pastur as mpl
 from ...laws import semicircle as sc
-from ...symbols import alpha, c, eta, k, lam, t, tau, theta, x, z
+from ...symbols import alpha, c, eta, k, lam, t, tau, theta, z
 from . import spec, spectral
 
 __all__ = ["derivation", "free_symbol_residue", "numeric_residue", "observables_by_quadrature", "ABOVE", "BELOW"]
@@ -606,7 +606,6 @@ def _steps() -> list[Step]:  # noqa: C901 - one long, flat list of steps
         ),
         section=secB,
     ))
-    f_, fs_ = sp.Symbol("f"), sp.Symbol("f_*")
     mass_above = sc.stieltjes_outside(LSTAR) / theta + WEIGHT
     add(Step(
         "pole-subtraction", "Pole subtraction: one formula in every regime",
@@ -644,8 +643,6 @@ def _steps() -> list[Step]:  # noqa: C901 - one long, flat list of steps
                 loss=12, label=r"$x' - (Yx - (x^\top Y x)x)$ with $e^{tY}$ by \texttt{mpmath.expm}"),
         section=secC,
     ))
-    Nt = sp.Symbol("N")
-    Qt = sp.Symbol("Q")
     nu_t, nu_2t, sc_2t = sp.symbols(r"\langle{e^{t\lambda}}\rangle_\nu \langle{e^{2t\lambda}}\rangle_\nu "
                                     r"\langle{e^{2t\lambda}}\rangle_{sc}")
     add(Step(
