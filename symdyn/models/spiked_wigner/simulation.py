@@ -29,7 +29,6 @@ the signed amplitude ``<v1, x0>`` (with ``<x, v1> > 0``).
 from __future__ import annotations
 
 import math
-import time as _time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -38,9 +37,9 @@ import sympy as sp
 
 from ...errors import ParameterError
 from ...params import Params
-from ...progress import NULL_PROGRESS
 from ...simulate.chiral import Flow, Steps, unscale
-from ...simulate.result import SimulationResult, Simulator, spawn_streams
+from ...simulate.driver import check_run_arguments, run_trials
+from ...simulate.result import SimulationResult, Simulator
 from ...simulate.symmetric import (
     SymmetricTrajectory, dense_bytes, dense_dynamics, eigh_bytes, eigh_dynamics, iterate_gd, lanczos_bytes,
     lanczos_dynamics,
@@ -298,48 +297,29 @@ class SpikedWignerSimulator(Simulator):
         progress: Any = None,
         max_steps: int = MAX_STEPS,
         tol: float = LANCZOS_TOL,
+        threads: int | None = None,
     ) -> SimulationResult:
-        """Simulate ``trials`` independent instances; trial ``i`` uses ``spawn_streams(seed, trials)[i]``."""
-        if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
-            raise ParameterError(f"trials={trials!r} must be a whole number >= 1")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ParameterError(f"seed={seed!r} must be a whole number >= 0")
-        if not (isinstance(tol, float) and 0 < tol < 1):
-            raise ParameterError(f"tol={tol!r} must be a float in (0, 1)")
+        """Simulate ``trials`` independent instances; trial ``i`` uses ``spawn_streams(seed, trials)[i]``.
+
+        ``threads`` limits the BLAS thread pools during the run (``None``: unchanged).
+        """
+        check_run_arguments(trials, seed, tol)
         setup = self.plan(params, times, n=n, method=method, observables=observables, max_steps=max_steps)
-        progress = NULL_PROGRESS if progress is None else progress
-        T = len(setup.times)
-        values = {o: np.empty((trials, T)) for o in setup.observables}
-        extra: dict[str, np.ndarray] = {}
-        overflow: set[str] = set()
-        start = _time.perf_counter()
-        with progress.task(f"simulate n={setup.n} ({setup.method})", total=trials) as task:
-            for i, rng in enumerate(spawn_streams(int(seed), int(trials))):
-                inst = draw_instance(rng, setup.n, setup.theta, setup.alpha, sqrt1ma2=setup.sa)
-                obs, diag = self._trial(setup, inst, max_steps=int(max_steps), tol=tol)
-                del inst
-                for o in setup.observables:
-                    values[o][i] = obs[o]
-                    if np.any(np.isinf(obs[o])):
-                        overflow.add(o)
-                for key, val in diag.items():
-                    extra.setdefault(key, np.full(trials, np.nan))[i] = val
-                task.advance(1)
-        seconds = _time.perf_counter() - start
-        notes = list(setup.notes)
-        if overflow:
-            names = ", ".join(o for o in setup.observables if o in overflow)
-            notes.append(f"{names} overflowed float64 (e^(t lambda) beyond 1.8e308) at some times and are reported "
-                         "as inf; they were computed scaled, and m and energy are unaffected")
-        if "lanczos_steps" in extra:
-            ks = extra["lanczos_steps"]
-            notes.append(f"Lanczos used {int(np.min(ks))}-{int(np.max(ks))} steps (tol {tol:g})")
+
+        def trial(rng: np.random.Generator):
+            inst = draw_instance(rng, setup.n, setup.theta, setup.alpha, sqrt1ma2=setup.sa)
+            return self._trial(setup, inst, max_steps=int(max_steps), tol=tol)
+
+        out = run_trials(trial, trials=int(trials), seed=int(seed), observables=setup.observables,
+                         n_times=len(setup.times), label=f"simulate n={setup.n} ({setup.method})",
+                         progress=progress, threads=threads, tol=tol)
+        notes = list(setup.notes) + list(out.notes)
         if setup.x_scale != 1.0 and "energy" in setup.observables:
             notes.append("energy is in the convention's units (Y_user = sigma Y_canonical)")
         return SimulationResult(
             model=self.model.name, params=params, sizes={"n": setup.n}, trials=int(trials), root_seed=int(seed),
-            times=setup.times, time_name=self.model.time_name(params), values=values, method=setup.method,
-            seconds=seconds, memory_bytes=setup.memory, effective=self._effective(setup), extra=extra,
+            times=setup.times, time_name=self.model.time_name(params), values=out.values, method=setup.method,
+            seconds=out.seconds, memory_bytes=setup.memory, effective=self._effective(setup), extra=out.extra,
             notes=tuple(notes),
         )
 
