@@ -102,8 +102,8 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
     """Theory curves (dense grid) with the simulation means and 95% error bars at the checked times.
 
     Individual trials are drawn as faint dots (useful when the distribution is a
-    sign mixture); rejected rows are circled in red; amplitude-corrected rows
-    show the corrected mean (filled) and the raw mean (hollow).
+    sign mixture); rejected rows are circled in red; rows at sign risk show the
+    amplitude-corrected mean (filled) and the raw mean (hollow).
 
     Parameters
     ----------

@@ -427,6 +427,16 @@ def report(
     timings: dict[str, float] = {}
     notes: list[str] = []
 
+    # 0. validate everything cheap first (parameters, times, sizes), before minutes of work
+    model.evaluate(p, list(times)[:1], dps=15)
+    try:
+        sim_plan = getattr(model.simulator(), "plan", None)
+    except SymdynError:
+        sim_plan = None
+    if sim_plan is not None:
+        for size in sorted(set(ladder or []) | {n}):
+            sim_plan(p, times, n=size)
+
     # 1. derivation
     t0 = _time.perf_counter()
     deriv_res, deriv_err = None, ""

@@ -88,6 +88,11 @@ def test_sign_risk_rows_use_corrections_or_are_excluded():
     rows = compare_rows({"m": [mp.mpf(truth)]}, {"m": vals}, times=("9",), at_risk=risk, corrections={"m": corr})
     r = rows[0]
     assert r.test == "amplitude-corrected" and abs(r.z) < 3 and r.raw_z < -3 and not r.rejected
+    assert r.p == max(r.raw_p, r.corrected_p) == r.corrected_p
+    # a wrong prediction fails both ways
+    rows = compare_rows({"m": [mp.mpf(truth + 0.2)]}, {"m": vals}, times=("9",), at_risk=risk,
+                        corrections={"m": corr})
+    assert rows[0].rejected and rows[0].raw_p < 0.05 and rows[0].corrected_p < 0.05
     rows = compare_rows({"m": [mp.mpf(truth)]}, {"m": vals}, times=("9",), at_risk=risk)
     assert rows[0].test == "excluded" and not rows[0].rejected
 

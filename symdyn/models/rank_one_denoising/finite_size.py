@@ -51,7 +51,7 @@ checker (:mod:`symdyn.check`).
 >>> p = m.params(c="1/2", theta="6/5", alpha="2/5", beta="-1/2")
 >>> fs = finite_size(m, p, {"p": 1000, "n": 2000})
 >>> round(fs.sign.amplitude, 5), round(fs.sign.sigma, 5), round(fs.sign.predicted_wrong, 3)
-(-0.0344, 0.02531, 0.087)
+(-0.0344, 0.02532, 0.087)
 """
 
 from __future__ import annotations
