@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
+from ..bibliography import Citation
 from ..errors import ParameterError, UnsupportedError
 from ..params import ParamSpec, Params, build_params, parse_time
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..progress import Progress
     from ..results import Boundary, Limit, Trajectory
 
-__all__ = ["ObservableSpec", "QuantitySpec", "Citation", "Model", "MIN_DPS", "MAX_DPS", "check_dps"]
+__all__ = ["ObservableSpec", "QuantitySpec", "Citation", "Model", "PackagedModel", "MIN_DPS", "MAX_DPS",
+           "check_dps"]
 
 MIN_DPS = 15
 MAX_DPS = 1000
@@ -64,13 +66,6 @@ class QuantitySpec:
     meaning: str
     needs: tuple[str, ...]
     certifiable: bool = False
-
-
-@dataclass(frozen=True)
-class Citation:
-    key: str
-    bibtex: str
-    note: str = ""
 
 
 class Model(ABC):
@@ -213,3 +208,50 @@ class Model(ABC):
 
     def __repr__(self) -> str:
         return f"<symdyn model {self.name}>"
+
+
+class PackagedModel(Model):
+    """A model whose layers are the conventional modules of its own package.
+
+    ``canonical.py`` (``resolve``, ``canonical``), ``evaluation.py`` (``evaluate``),
+    ``limits.py`` (``limit``), ``boundaries.py`` (``boundary``), ``derivation.py``
+    (``derivation``) and ``simulation.py`` (the class named by ``simulator_name``).
+    A concrete model then only declares its parameters, observables, quantities and
+    citations; modules are imported on first use.  Discrete GD is selected by a
+    step-size parameter ``eta`` (times become step counts ``k``).
+    """
+
+    simulator_name: ClassVar[str] = ""
+
+    def _layer(self, name: str):
+        from importlib import import_module
+
+        return import_module(f"{type(self).__module__.rpartition('.')[0]}.{name}")
+
+    def _resolve(self, values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
+        return self._layer("canonical").resolve(values, given)
+
+    def time_name(self, params: Params) -> str:
+        return "k" if params.get("eta") is not None else "t"
+
+    def canonical(self, params: Params, *, need: tuple[str, ...] = (), dynamics: bool = True):
+        """Exact canonical parameters (see the model's ``canonical.py``)."""
+        return self._layer("canonical").canonical(params, need=need, dynamics=dynamics)
+
+    def derivation(self) -> "Derivation":
+        return self._layer("derivation").derivation()
+
+    def evaluate(self, params, times, *, dps=30, observables=None, progress=None, **options) -> "Trajectory":
+        return self._layer("evaluation").evaluate(self, params, times, dps=dps, observables=observables,
+                                                  progress=progress, **options)
+
+    def limit(self, params, *, dps: int = 30, check: bool = True) -> "Limit":
+        return self._layer("limits").limit(self, params, dps=dps, check=check)
+
+    def boundary(self, quantity, params, *, dps: int = 30, certify: bool = False) -> "Boundary":
+        return self._layer("boundaries").boundary(self, quantity, params, dps=dps, certify=certify)
+
+    def simulator(self):
+        if not self.simulator_name:
+            return super().simulator()
+        return getattr(self._layer("simulation"), self.simulator_name)(self)

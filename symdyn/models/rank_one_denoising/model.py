@@ -1,17 +1,14 @@
-"""The ``rank-one-denoising`` model object."""
+"""The ``rank-one-denoising`` model object: declarations; the layers are the package's modules."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
-
-from ..base import Model
+from ..base import PackagedModel
 from . import spec
-from .canonical import canonical, resolve
 
 __all__ = ["RankOneDenoising"]
 
 
-class RankOneDenoising(Model):
+class RankOneDenoising(PackagedModel):
     """Gradient flow / GD on the rank-one rectangular denoising problem ``X = theta u v^T + Z``.
 
     >>> import symdyn as sd
@@ -30,37 +27,4 @@ class RankOneDenoising(Model):
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
     citations = spec.CITATIONS
-
-    def _resolve(self, values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
-        return resolve(values, given)
-
-    def time_name(self, params) -> str:
-        return "k" if params.get("eta") is not None else "t"
-
-    def canonical(self, params, *, need: tuple[str, ...] = (), dynamics: bool = True):
-        return canonical(params, need=need, dynamics=dynamics)
-
-    def derivation(self):
-        from .derivation import derivation
-
-        return derivation()
-
-    def evaluate(self, params, times: Sequence[Any], *, dps: int = 30, observables=None, progress=None, **options):
-        from .evaluation import evaluate
-
-        return evaluate(self, params, times, dps=dps, observables=observables, progress=progress, **options)
-
-    def limit(self, params, *, dps: int = 30, check: bool = True):
-        from .limits import limit
-
-        return limit(self, params, dps=dps, check=check)
-
-    def boundary(self, quantity: str, params, *, dps: int = 30, certify: bool = False):
-        from .boundaries import boundary
-
-        return boundary(self, quantity, params, dps=dps, certify=certify)
-
-    def simulator(self):
-        from .simulation import RankOneSimulator
-
-        return RankOneSimulator(self)
+    simulator_name = "RankOneSimulator"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ...params import Choice, Interval, ParamSpec
-from ..base import Citation, ObservableSpec, QuantitySpec
+from ...bibliography import cite
+from ..base import ObservableSpec, QuantitySpec
 
 FLOWS = ("F1", "F2", "F3", "F0")
 
@@ -77,51 +78,4 @@ QUANTITIES: tuple[QuantitySpec, ...] = (
                  "equation; --certify: sign-certified bracket)", ("c", "theta", "alpha", "beta", "level"), True),
 )
 
-CITATIONS: tuple[Citation, ...] = (
-    Citation("rankone_gd_2026", r"""
-@misc{rankone_gd_2026,
-  title        = {Gradient Descent Dynamics of Rank-One Matrix Denoising},
-  author       = {Anonymous},
-  year         = {2026},
-  howpublished = {ICLR 2026 conference submission, OpenReview S5oAnaIbgb},
-  note         = {Closed-form deterministic equivalents; signed BBP limit; critical ratio}
-}"""),
-    Citation("bodin_macris_2021", r"""
-@misc{bodin_macris_2021,
-  title         = {Rank-one matrix estimation: analytic time evolution of gradient descent dynamics},
-  author        = {Bodin, Antoine and Macris, Nicolas},
-  year          = {2021},
-  eprint        = {2105.12257},
-  archivePrefix = {arXiv},
-  note          = {Conference on Learning Theory (COLT) 2021}
-}"""),
-    Citation("bbp_2005", r"""
-@article{bbp_2005,
-  title   = {Phase transition of the largest eigenvalue for nonnull complex sample covariance matrices},
-  author  = {Baik, Jinho and Ben Arous, G{\'e}rard and P{\'e}ch{\'e}, Sandrine},
-  journal = {The Annals of Probability},
-  volume  = {33},
-  number  = {5},
-  pages   = {1643--1697},
-  year    = {2005}
-}"""),
-    Citation("bgn_2012", r"""
-@article{bgn_2012,
-  title   = {The singular values and vectors of low rank perturbations of large rectangular random matrices},
-  author  = {Benaych-Georges, Florent and Nadakuditi, Raj Rao},
-  journal = {Journal of Multivariate Analysis},
-  volume  = {111},
-  pages   = {120--135},
-  year    = {2012}
-}"""),
-    Citation("marchenko_pastur_1967", r"""
-@article{marchenko_pastur_1967,
-  title   = {Distribution of eigenvalues for some sets of random matrices},
-  author  = {Mar{\v{c}}enko, Vladimir A. and Pastur, Leonid A.},
-  journal = {Mathematics of the USSR-Sbornik},
-  volume  = {1},
-  number  = {4},
-  pages   = {457--483},
-  year    = {1967}
-}"""),
-)
+CITATIONS = cite("rankone_gd_2026", "bodin_macris_2021", "bbp_2005", "bgn_2012", "marchenko_pastur_1967")

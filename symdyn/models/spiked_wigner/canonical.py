@@ -74,8 +74,12 @@ def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
     return values
 
 
-def canonical(params: Params, *, need: tuple[str, ...] = ()) -> Canonical:
-    """Exact canonical parameters; *need* lists parameters that must be present."""
+def canonical(params: Params, *, need: tuple[str, ...] = (), dynamics: bool = True) -> Canonical:
+    """Exact canonical parameters; *need* lists parameters that must be present.
+
+    ``dynamics`` is accepted for the common interface; this model has no
+    dynamics-only consistency rule.
+    """
     params.require(*need)
     values = dict(params.values)
     ts = theta_scale(values)

@@ -1,17 +1,14 @@
-"""The ``spiked-wigner`` model object."""
+"""The ``spiked-wigner`` model object: declarations; the layers are the package's modules."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
-
-from ..base import Model
+from ..base import PackagedModel
 from . import spec
-from .canonical import canonical, resolve
 
 __all__ = ["SpikedWigner"]
 
 
-class SpikedWigner(Model):
+class SpikedWigner(PackagedModel):
     """Spherical gradient flow / GD on the spiked Wigner model ``Y = theta x x^T + W`` (spec 6).
 
     >>> import symdyn as sd
@@ -39,37 +36,4 @@ class SpikedWigner(Model):
         "note": "above threshold (theta_c = 1): m -> sqrt(1 - theta^-2) = 0.7454, approached on the time scale "
                 "theta/(theta - 1)^2 = 6",
     }
-
-    def _resolve(self, values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
-        return resolve(values, given)
-
-    def time_name(self, params) -> str:
-        return "k" if params.get("eta") is not None else "t"
-
-    def canonical(self, params, *, need: tuple[str, ...] = (), dynamics: bool = True):
-        return canonical(params, need=need)
-
-    def derivation(self):
-        from .derivation import derivation
-
-        return derivation()
-
-    def evaluate(self, params, times: Sequence[Any], *, dps: int = 30, observables=None, progress=None, **options):
-        from .evaluation import evaluate
-
-        return evaluate(self, params, times, dps=dps, observables=observables, progress=progress, **options)
-
-    def limit(self, params, *, dps: int = 30, check: bool = True):
-        from .limits import limit
-
-        return limit(self, params, dps=dps, check=check)
-
-    def boundary(self, quantity: str, params, *, dps: int = 30, certify: bool = False):
-        from .boundaries import boundary
-
-        return boundary(self, quantity, params, dps=dps, certify=certify)
-
-    def simulator(self):
-        from .simulation import SpikedWignerSimulator
-
-        return SpikedWignerSimulator(self)
+    simulator_name = "SpikedWignerSimulator"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ...params import Choice, Interval, ParamSpec
-from ..base import Citation, ObservableSpec, QuantitySpec
+from ...bibliography import cite
+from ..base import ObservableSpec, QuantitySpec
 
 CONVENTIONS = ("canonical", "noise-sigma", "bodin-macris")
 
@@ -48,56 +49,5 @@ QUANTITIES: tuple[QuantitySpec, ...] = (
                  "approach to the limit above threshold", ("theta",), False),
 )
 
-CITATIONS: tuple[Citation, ...] = (
-    Citation("bodin_macris_2021", r"""
-@inproceedings{bodin_macris_2021,
-  title     = {Rank-one matrix estimation: analytic time evolution of gradient descent dynamics},
-  author    = {Bodin, Antoine and Macris, Nicolas},
-  booktitle = {Proceedings of Thirty Fourth Conference on Learning Theory},
-  series    = {Proceedings of Machine Learning Research},
-  volume    = {134},
-  pages     = {635--678},
-  year      = {2021},
-  note      = {arXiv:2105.12257}
-}"""),
-    Citation("bbp_2005", r"""
-@article{bbp_2005,
-  title   = {Phase transition of the largest eigenvalue for nonnull complex sample covariance matrices},
-  author  = {Baik, Jinho and Ben Arous, G{\'e}rard and P{\'e}ch{\'e}, Sandrine},
-  journal = {The Annals of Probability},
-  volume  = {33},
-  number  = {5},
-  pages   = {1643--1697},
-  year    = {2005}
-}"""),
-    Citation("feral_peche_2007", r"""
-@article{feral_peche_2007,
-  title   = {The largest eigenvalue of rank one deformation of large {W}igner matrices},
-  author  = {F{\'e}ral, Delphine and P{\'e}ch{\'e}, Sandrine},
-  journal = {Communications in Mathematical Physics},
-  volume  = {272},
-  number  = {1},
-  pages   = {185--228},
-  year    = {2007}
-}"""),
-    Citation("benaych_georges_nadakuditi_2011", r"""
-@article{benaych_georges_nadakuditi_2011,
-  title   = {The eigenvalues and eigenvectors of finite, low rank perturbations of large random matrices},
-  author  = {Benaych-Georges, Florent and Nadakuditi, Raj Rao},
-  journal = {Advances in Mathematics},
-  volume  = {227},
-  number  = {1},
-  pages   = {494--521},
-  year    = {2011}
-}"""),
-    Citation("wigner_1958", r"""
-@article{wigner_1958,
-  title   = {On the distribution of the roots of certain symmetric matrices},
-  author  = {Wigner, Eugene P.},
-  journal = {Annals of Mathematics},
-  volume  = {67},
-  number  = {2},
-  pages   = {325--327},
-  year    = {1958}
-}"""),
-)
+CITATIONS = cite("bodin_macris_2021", "bbp_2005", "feral_peche_2007", "benaych_georges_nadakuditi_2011",
+                 "wigner_1958")

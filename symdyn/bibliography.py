@@ -1,0 +1,110 @@
+"""The bibliography of symdyn: every result a model implements, as BibTeX, in one place.
+
+Models list the keys they implement (``CITATIONS`` in their ``spec.py``); ``symdyn cite``
+and the LaTeX documents print these entries.
+
+>>> "Bodin" in ENTRIES["bodin_macris_2021"].bibtex
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Citation", "ENTRIES", "cite"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    bibtex: str
+    note: str = ""
+
+
+_BIBTEX = {
+    "rankone_gd_2026": r"""
+@misc{rankone_gd_2026,
+  title        = {Gradient Descent Dynamics of Rank-One Matrix Denoising},
+  author       = {Anonymous},
+  year         = {2026},
+  howpublished = {ICLR 2026 conference submission, OpenReview S5oAnaIbgb},
+  note         = {Closed-form deterministic equivalents; signed BBP limit; critical ratio}
+}""",
+    "bodin_macris_2021": r"""
+@inproceedings{bodin_macris_2021,
+  title     = {Rank-one matrix estimation: analytic time evolution of gradient descent dynamics},
+  author    = {Bodin, Antoine and Macris, Nicolas},
+  booktitle = {Proceedings of Thirty Fourth Conference on Learning Theory},
+  series    = {Proceedings of Machine Learning Research},
+  volume    = {134},
+  pages     = {635--678},
+  year      = {2021},
+  note      = {arXiv:2105.12257}
+}""",
+    "bbp_2005": r"""
+@article{bbp_2005,
+  title   = {Phase transition of the largest eigenvalue for nonnull complex sample covariance matrices},
+  author  = {Baik, Jinho and Ben Arous, G{\'e}rard and P{\'e}ch{\'e}, Sandrine},
+  journal = {The Annals of Probability},
+  volume  = {33},
+  number  = {5},
+  pages   = {1643--1697},
+  year    = {2005}
+}""",
+    "bgn_2012": r"""
+@article{bgn_2012,
+  title   = {The singular values and vectors of low rank perturbations of large rectangular random matrices},
+  author  = {Benaych-Georges, Florent and Nadakuditi, Raj Rao},
+  journal = {Journal of Multivariate Analysis},
+  volume  = {111},
+  pages   = {120--135},
+  year    = {2012}
+}""",
+    "marchenko_pastur_1967": r"""
+@article{marchenko_pastur_1967,
+  title   = {Distribution of eigenvalues for some sets of random matrices},
+  author  = {Mar{\v{c}}enko, Vladimir A. and Pastur, Leonid A.},
+  journal = {Mathematics of the USSR-Sbornik},
+  volume  = {1},
+  number  = {4},
+  pages   = {457--483},
+  year    = {1967}
+}""",
+    "feral_peche_2007": r"""
+@article{feral_peche_2007,
+  title   = {The largest eigenvalue of rank one deformation of large {W}igner matrices},
+  author  = {F{\'e}ral, Delphine and P{\'e}ch{\'e}, Sandrine},
+  journal = {Communications in Mathematical Physics},
+  volume  = {272},
+  number  = {1},
+  pages   = {185--228},
+  year    = {2007}
+}""",
+    "benaych_georges_nadakuditi_2011": r"""
+@article{benaych_georges_nadakuditi_2011,
+  title   = {The eigenvalues and eigenvectors of finite, low rank perturbations of large random matrices},
+  author  = {Benaych-Georges, Florent and Nadakuditi, Raj Rao},
+  journal = {Advances in Mathematics},
+  volume  = {227},
+  number  = {1},
+  pages   = {494--521},
+  year    = {2011}
+}""",
+    "wigner_1958": r"""
+@article{wigner_1958,
+  title   = {On the distribution of the roots of certain symmetric matrices},
+  author  = {Wigner, Eugene P.},
+  journal = {Annals of Mathematics},
+  volume  = {67},
+  number  = {2},
+  pages   = {325--327},
+  year    = {1958}
+}""",
+}
+
+ENTRIES: dict[str, Citation] = {key: Citation(key, text) for key, text in _BIBTEX.items()}
+
+
+def cite(*keys: str) -> tuple[Citation, ...]:
+    """The entries for *keys*, in that order."""
+    return tuple(ENTRIES[k] for k in keys)
