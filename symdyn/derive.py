@@ -83,6 +83,7 @@ __all__ = [
     "format_table",
     "factor_radicands",
     "reduce_modulo",
+    "run_script",
 ]
 
 Point = Mapping[sp.Symbol, sp.Rational]
@@ -985,3 +986,64 @@ def format_table(result: DerivationResult, *, width: int = 100) -> str:
     lines.append(f"{n_ok}/{len(result.steps)} steps passed at {result.dps} digits, seed {result.seed}, "
                  f"{result.seconds:.1f} s: {verdict}")
     return "\n".join(lines)
+
+
+def run_script(model_name: str, argv: Sequence[str] | None = None, *, prog: str | None = None,
+               description: str = "") -> int:
+    """The command-line runner of the ``derivations/*.py`` scripts.
+
+    Verifies the model's derivation and prints the table (or ``--json``); ``--latex FILE``
+    writes the document and ``--pdf`` also compiles it next to FILE.  Returns the exit
+    status: 0 all steps verified, 1 a step failed, 2 bad arguments.
+    """
+    import argparse
+    import json
+    import os
+    import shutil
+    import sys
+
+    from .errors import SymdynError
+    from .models import model as get_model
+    from .models.base import check_dps
+
+    prog = prog or f"{model_name.replace('-', '_')}.py"
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--dps", default="50", help="decimal digits of the numeric checks (default 50)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed of the random exact parameter points")
+    parser.add_argument("--latex", metavar="FILE", help="write the derivation as a LaTeX document")
+    parser.add_argument("--pdf", action="store_true", help="also compile the LaTeX document (needs pdflatex)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--step", action="append", default=None, metavar="KEY", help="verify only this step")
+    args = parser.parse_args(None if argv is None else list(argv))
+    if args.pdf and not args.latex:
+        print(f"{prog}: error: --pdf needs --latex FILE", file=sys.stderr)
+        return 2
+    try:
+        dps = check_dps(args.dps)
+        derivation = get_model(model_name).derivation()
+        result = derivation.verify(dps=dps, seed=args.seed, keys=args.step)
+    except (SymdynError, KeyError) as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    if args.latex:
+        tex = result.to_latex()
+        with open(args.latex, "w", encoding="utf-8") as fh:
+            fh.write(tex)
+        if args.pdf:
+            from .latex import compile_pdf
+
+            built = compile_pdf(tex)  # in a fresh temporary directory
+            shutil.copyfile(built, os.path.splitext(args.latex)[0] + ".pdf")
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(derivation.title)
+        print()
+        print(format_table(result, width=160))
+        if args.latex:
+            print(f"LaTeX written to {args.latex}" + (" (and compiled to PDF)" if args.pdf else ""))
+    if not result.passed:
+        print("not verified: " + ", ".join(result.failed), file=sys.stderr)
+        return 1
+    return 0
+
