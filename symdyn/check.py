@@ -464,6 +464,7 @@ def compare_rows(
     corrections: Mapping[str, np.ndarray] | None = None,
     at_risk: Mapping[str, np.ndarray] | None = None,
     mixture_bias: Mapping[str, np.ndarray] | None = None,
+    flips: Mapping[str, np.ndarray] | None = None,
     resolution: float = RESOLUTION,
 ) -> tuple[Row, ...]:
     """Compare predictions with per-trial values row by row and apply Holm's procedure.
@@ -479,6 +480,8 @@ def compare_rows(
         (subtracted from the values of rows that are ``at_risk``)
     at_risk : mapping observable -> boolean array over times (sign-risk rows)
     mixture_bias : mapping observable -> predicted mixture bias per time (reported)
+    flips : mapping observable -> boolean array over times: rows whose mean wrong-sign trials can
+        move (an at-risk row without a correction is excluded if set, else tested as it is)
     resolution : float64 resolution of the simulated values (added to the standard errors)
 
     Returns
@@ -518,6 +521,14 @@ def compare_rows(
             mean, se, z, T = _row_stats(col, pf, pe, resolution)
             if risk[j]:
                 if corr is None or not np.all(np.isfinite(corr[:, j])):
+                    if flips is not None and obs in flips and not flips[obs][j]:
+                        # only the amplitude's spread moves this row, not wrong-sign trials: an ordinary
+                        # finite-size effect, tested as it is
+                        rows.append(Row(**base, mean=mean, stderr=se, z=z, p=float(student_p(z, T - 1)),
+                                        skewness=_skewness(col),
+                                        note="the amplitude's spread shifts this row (no per-trial correction "
+                                             "available); wrong-sign trials do not: tested as it is"))
+                        continue
                     rows.append(Row(**base, mean=mean, stderr=se, z=z, p=float(student_p(z, T - 1)),
                                     test="excluded",
                                     note="finite-n sign risk and no per-trial amplitude correction available"))
@@ -603,6 +614,7 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
     if amp is not None and (amp.size != sim.trials or not np.all(np.isfinite(amp))):
         amp = None
     at_risk: dict[str, np.ndarray] = {}
+    flip_risk: dict[str, np.ndarray] = {}
     corrections: dict[str, np.ndarray] = {}
     biases: dict[str, np.ndarray] = {}
     flips = getattr(sign, "sign_bias", None)
@@ -625,6 +637,9 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
                 if effect is not None:
                     risk |= ~(np.abs(np.asarray(effect, dtype=float)) <= SIGN_RISK_Z * se)
         at_risk[obs] = risk
+        # rows that wrong-sign trials can move (unknown: all rows at risk)
+        flip_risk[obs] = risk.copy() if shift is None else \
+            risk & ~(np.abs(np.asarray(shift, dtype=float)) <= SIGN_RISK_Z * se)
         if risk.any() and amp is not None:
             corr = sign.correction(obs, times, dict(sim.extra))
             if corr is not None:
@@ -632,9 +647,9 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
     rows = tuple((o, times[j]) for o in observables for j in range(len(times)) if at_risk[o][j])
     if amp is None:
         observed = wrong = interval = bp = am = asd = None
-        treatment = ("rows at sign risk are excluded from the verdict: the simulation did not record reliable "
-                     "per-trial amplitudes (for rank-one denoising: use the dense method, --method gram)"
-                     ) if rows else "no row is at sign risk"
+        treatment = ("rows that wrong-sign trials can move are excluded from the verdict, the others are tested "
+                     "as they are: the simulation did not record reliable per-trial amplitudes (for rank-one "
+                     "denoising use the dense method, --method gram)") if rows else "no row is at sign risk"
     else:
         s0 = np.sign(sign.amplitude)
         if s0 == 0:  # exactly critical: count trials of negative sign, predicted 1/2
@@ -662,7 +677,7 @@ def _sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
         observed_wrong=observed, wrong_trials=wrong, trials=sim.trials, interval=interval, binomial_p=bp,
         amplitude_mean=am, amplitude_sd=asd, rows_at_risk=rows, treatment=treatment, description=sign.description,
     )
-    return report, at_risk, corrections, biases
+    return report, at_risk, corrections, biases, flip_risk
 
 
 # ============================================================================ results
@@ -977,12 +992,13 @@ def _assemble(model: "Model", params: Params, theory_params: Params, preds: Pred
         raise ParameterError("none of the predicted observables was simulated: " + ", ".join(preds.observables))
     effects = finite_size_effects(model, theory_params, sim.sizes, dps=min(dps, 30))
     sign_report = None
-    at_risk = corrections = biases = None
+    at_risk = corrections = biases = flip_risk = None
     if effects is not None:
         caveats.extend(effects.notes)
         sign = effects.sign
         if sign is not None and (sign.sigma > 0 and abs(sign.amplitude) < SIGN_RISK_SIGMAS * sign.sigma):
-            sign_report, at_risk, corrections, biases = _sign_analysis(sign, sim, preds, observables, level)
+            sign_report, at_risk, corrections, biases, flip_risk = _sign_analysis(sign, sim, preds, observables,
+                                                                                   level)
             caveats.append(
                 f"finite-n sign risk: |amplitude| = {abs(sign.amplitude):.3g} is {sign_report.ratio:.2f} sigma_n "
                 f"(sigma_n = {sign.sigma:.3g}); predicted wrong-sign probability {sign.predicted_wrong:.3g}"
@@ -992,7 +1008,7 @@ def _assemble(model: "Model", params: Params, theory_params: Params, preds: Pred
     rows = compare_rows(
         {o: preds.values[o] for o in observables}, {o: sim.values[o] for o in observables},
         times=preds.times, errors={o: preds.errors[o] for o in observables}, level=level,
-        corrections=corrections, at_risk=at_risk, mixture_bias=biases,
+        corrections=corrections, at_risk=at_risk, mixture_bias=biases, flips=flip_risk,
     )
     skewed = [r for r in rows if r.tested and r.skewness is not None
               and abs(r.skewness) / math.sqrt(r.trials) > SKEW_CAVEAT]

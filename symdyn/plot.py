@@ -241,7 +241,7 @@ def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
         amp = np.asarray(result.simulation.extra[key], dtype=float)
         lo, hi = min(lo, float(amp.min())), max(hi, float(amp.max()))
         # bins with an edge at 0, so the wrong-sign trials fall in bars of their own
-        width = (hi - lo) / max(8, int(math.sqrt(amp.size)) + 3)
+        width = min((hi - lo) / max(8, int(math.sqrt(amp.size)) + 3), sd / 2)
         edges = np.arange(math.floor(lo / width), math.ceil(hi / width) + 1) * width
         ax.hist(amp, bins=edges, density=True, color=_COLORS[0], alpha=0.55, label=f"{amp.size} trials")
     x = np.linspace(lo, hi, 400)

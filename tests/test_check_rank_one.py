@@ -29,7 +29,10 @@ def test_power_shift_of_two_hundredths_at_n_2000_with_20_seeds(rank_one):
 @pytest.mark.slow
 @pytest.mark.parametrize("params, n", [
     (dict(c="1/2", theta="6/5", alpha="1/2", beta="3/10"), 2000),      # transient overshoot (spec 5.1)
-    (dict(c="2", theta="9/5", alpha="2/5", beta="-1/2"), 1000),        # c > 1 (p > n: transposed simulation)
+    # c > 1 (p > n: transposed simulation).  At n = 1000 (p = 2000) 100 seeds resolve a finite-n bias
+    # (m_v(10) + 0.0045, z = 3.4; energy(10) - 0.007, the top singular value's bias): the check rejects
+    # there, rightly; at n = 2000 and 4000 it is gone (|z| < 2 with 60 and 30 seeds).
+    (dict(c="2", theta="9/5", alpha="2/5", beta="-1/2"), 2000),
     (dict(c="1/4", theta="3/5", alpha="3/10", beta="1/2"), 2000),      # below threshold
     (dict(c="1", theta="3/2", alpha="1/5", beta="1/5", eta="1/4"), 1500),  # discrete GD, step counts
 ])

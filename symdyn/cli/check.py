@@ -85,7 +85,9 @@ def _print_check(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    import sys
+
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
     given = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
     console.print(f"[bold]{result.model}[/bold] {given}")
@@ -93,14 +95,22 @@ def _print_check(result: Any) -> None:
                   f"method {result.simulation.method}, {result.simulation.seconds:.3g} s; "
                   + ("theory" if result.source == "theory" else f"predictions from {result.source}")
                   + f" at {result.dps} digits")
+    corrected = any(r.test == "amplitude-corrected" for r in result.rows)
     table = Table(show_header=True, header_style="bold")
-    for col in ("observable", result.time_name, "prediction", "mean", "stderr", "z", "p", "p (Holm)", "test"):
-        table.add_column(col, justify="left" if col in ("observable", "test") else "right")
+    cols = ["observable", result.time_name, "prediction", "mean", "stderr", "z"]
+    cols += ["raw z"] if corrected else []
+    cols += ["p", "p (Holm)", "test"]
+    for col in cols:
+        table.add_column(col, justify="left" if col in ("observable", "test") else "right", no_wrap=True)
+    short = {"mean": "mean", "amplitude-corrected": "corrected", "excluded": "excluded"}
     for r in result.rows:
         theory = "-" if r.theory is None else _g(r.theory, 10)
         mark = "[red]" if r.rejected else ""
-        table.add_row(r.observable, str(r.t), theory, _g(r.mean, 8), _g(r.stderr, 3), mark + _g(r.z, 3),
-                      _g(r.p, 3), mark + _g(r.p_adjusted, 3), r.test + (" [red]REJECTED" if r.rejected else ""))
+        cells = [r.observable, str(r.t), theory, _g(r.mean, 8), _g(r.stderr, 3), mark + _g(r.z, 3)]
+        if corrected:
+            cells.append(_g(r.raw_z, 3))
+        cells += [_g(r.p, 3), mark + _g(r.p_adjusted, 3), short[r.test] + (" [red]REJECTED" if r.rejected else "")]
+        table.add_row(*cells)
     console.print(table)
     style = "green" if result.passed else "red"
     console.print(f"[{style}]{result.summary()}[/{style}]")
