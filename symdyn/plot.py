@@ -178,7 +178,7 @@ def plot_power_law(n: Sequence[float], rms: Sequence[float], rms_stderr: Sequenc
                    fit: Any = None, title: str = "", ax: Any = None) -> tuple[Figure, Any]:
     """Deviation against size on log-log axes with an ``n^(-1/2)`` guide (and a fit line if given)."""
     if ax is None:
-        fig = Figure(figsize=(6.0, 4.3))
+        fig = Figure(figsize=(6.0, 5.0))
         ax = fig.subplots()
     else:
         fig = ax.figure
@@ -202,12 +202,17 @@ def plot_power_law(n: Sequence[float], rms: Sequence[float], rms_stderr: Sequenc
         lo, hi = fit.interval
         ax.plot(nn, fit(nn), color=_COLORS[0], lw=1.2,
                 label=f"fit: slope {fit.slope:.3f} [{lo:.3f}, {hi:.3f}]")
+    from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
+
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.xaxis.set_major_locator(FixedLocator(n))      # ticks at the simulated sizes, plain numbers
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set_xlabel("n")
     ax.set_ylabel("deviation from prediction")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="best", framealpha=0.85)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     if title:
         ax.set_title(title, fontsize=9)
     fig.tight_layout()
