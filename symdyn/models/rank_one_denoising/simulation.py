@@ -398,7 +398,9 @@ class RankOneSimulator(Simulator):
         if s.method == "gram":
             lt = gram_dynamics(*args, integrals=integrals)
         elif s.method == "lanczos":
-            lt = lanczos_dynamics(*args, integrals=integrals, tol=tol, max_steps=max_steps)
+            # above threshold the top pair is an outlier: converge it too, for the sign diagnostics
+            above = s.theta**4 > float(sp.N(s.can.c, 20))
+            lt = lanczos_dynamics(*args, integrals=integrals, tol=tol, max_steps=max_steps, refine_top=above)
         elif s.method == "expm":
             lt = dense_dynamics(*args, integrals=integrals)
         else:
