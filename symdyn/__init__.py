@@ -21,6 +21,26 @@ from .params import Params, parse_number
 from .progress import NULL_PROGRESS, Progress
 from .results import Boundary, Decay, Estimate, Limit, NumericCheck, Regime, Trajectory
 from .simulate import SimulationResult, Simulator
+from .check import CheckResult, check, convergence, load_predictions
+from .report import report
+from .sweep import sweep
+from .derive import Derivation
+
+
+def latex(obj) -> str:
+    r"""LaTeX of a SymPy expression, or a complete document for an object with ``to_latex()``
+    (a :class:`~symdyn.derive.Derivation` or its verification result).
+
+    >>> import sympy as sp
+    >>> print(latex(sp.sqrt(sp.Symbol("c")) / 2))
+    \frac{\sqrt{c}}{2}
+    """
+    if hasattr(obj, "to_latex"):
+        return obj.to_latex()
+    from .tex import latex as _latex
+
+    return _latex(obj)
+
 
 __version__ = "0.1.0"
 
@@ -28,6 +48,7 @@ __all__ = [
     "model", "available_models", "Model", "Params", "parse_number",
     "Trajectory", "Limit", "Boundary", "Estimate", "Decay", "NumericCheck", "Regime",
     "SimulationResult", "Simulator", "Progress", "NULL_PROGRESS",
+    "check", "CheckResult", "convergence", "load_predictions", "report", "sweep", "Derivation", "latex",
     "to_mp", "exact_sign", "mp_to_decimal",
     "SymdynError", "ParameterError", "UnsupportedError", "ConvergenceError", "CertificationError",
 ]

@@ -85,12 +85,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence, runtime_checkable
 
-import mpmath as mp
 import numpy as np
 import sympy as sp
 from scipy import stats
 
-from .errors import ParameterError, SymdynError, UnsupportedError
+from .errors import ParameterError, UnsupportedError
 from .exact import mp_to_decimal, to_mp
 from .params import Params, parse_number
 from .progress import NULL_PROGRESS

@@ -26,7 +26,7 @@ for a failing or crashing check: failures are data (status ``failed`` or
 so runs are reproducible and steps independent.
 
 Prose (statements, descriptions) is LaTeX text with inline math between
-``$...$``; :func:`symdyn.latex.plain_text` renders it for terminals.
+``$...$``; :func:`symdyn.tex.plain_text` renders it for terminals.
 
 Examples
 --------
@@ -63,8 +63,8 @@ import mpmath as mp
 import sympy as sp
 
 from .exact import mp_to_decimal
-from .latex import latex as _latex
-from .latex import plain_text
+from .tex import latex as _latex
+from .tex import plain_text
 
 __all__ = [
     "Status",
@@ -744,7 +744,7 @@ class Step:
     statement : str
         One sentence, LaTeX-flavoured (inline math between ``$``).
     equations : tuple of str
-        Bodies of numbered display equations (LaTeX; see :func:`symdyn.latex.equation`).
+        Bodies of numbered display equations (LaTeX; see :func:`symdyn.tex.equation`).
     verification : Verification
     section : str
         Heading under which the step is grouped.
@@ -913,7 +913,7 @@ class Derivation:
         Each step gives its statement, its numbered equations, and how it was
         verified (status, method, evidence) if *result* is given.
         """
-        from .latex import Section, document, escape
+        from .tex import Section, document, escape
 
         by_key = {s.step.key: s.result for s in result.steps} if result is not None else {}
         groups: dict[str, list[Section]] = {}
@@ -1030,7 +1030,7 @@ def run_script(model_name: str, argv: Sequence[str] | None = None, *, prog: str 
         with open(args.latex, "w", encoding="utf-8") as fh:
             fh.write(tex)
         if args.pdf:
-            from .latex import compile_pdf
+            from .tex import compile_pdf
 
             built = compile_pdf(tex)  # in a fresh temporary directory
             shutil.copyfile(built, os.path.splitext(args.latex)[0] + ".pdf")

@@ -7,13 +7,13 @@ convergence ladder in n and the finite-n sign analysis), draws the figures,
 and writes into ``out``:
 
 * ``report.tex`` -- a self-contained LaTeX document with tables and figures
-  (assembled with :mod:`symdyn.latex`), compiled to ``report.pdf`` when
+  (assembled with :mod:`symdyn.tex`), compiled to ``report.pdf`` when
   ``pdflatex`` is installed (``report.log`` holds pdflatex's errors if it fails);
 * ``summary.json`` -- everything in the document as data (numbers as decimal strings);
 * ``trajectory.png``, ``convergence.png`` and, when there is a sign risk, ``sign.png``.
 
 With no parameters the model's built-in example is used (its
-``report_example`` attribute, or the fallback table below); it is sized to
+``report_example`` attribute); it is sized to
 finish in about a minute on a two-core machine.  Generic over models: only the
 :class:`~symdyn.models.base.Model` interface is used.
 """
@@ -25,7 +25,7 @@ import platform
 import shutil
 import tempfile
 import time as _time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import mpmath as mp
 import sympy as sp
 
-from . import latex as ltx
+from . import tex as ltx
 from .errors import ParameterError, SymdynError
 from .exact import mp_to_decimal
 from .progress import NULL_PROGRESS
@@ -43,27 +43,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models.base import Model
     from .params import Params
 
-__all__ = ["report", "Report", "default_example", "FALLBACK_EXAMPLES"]
+__all__ = ["report", "Report", "default_example"]
 
-#: Built-in examples of models that do not (yet) declare ``report_example`` themselves.
-FALLBACK_EXAMPLES: dict[str, dict[str, Any]] = {
-    "rank-one-denoising": {
-        "params": {"c": "1/2", "theta": "6/5", "alpha": "1/10", "beta": "1/10"},
-        "n": 2000,
-        "seeds": 20,
-        "times": ["1", "2", "5", "10", "20"],
-        "sizes": [250, 500, 1000, 2000],
-        "note": "spec section 9 reference point: c = 1/2, theta = 6/5 (above threshold 0.8409), alpha = beta = 1/10",
-    },
-}
 _GENERIC = {"n": 1000, "seeds": 20, "times": ["1", "2", "5", "10", "20"], "sizes": [250, 500, 1000]}
 
 
 def default_example(model: "Model") -> dict[str, Any]:
     """The model's example: parameters and check settings (``n``, ``seeds``, ``times``, ``sizes``)."""
     ex = getattr(model, "report_example", None)
-    if ex is None:
-        ex = FALLBACK_EXAMPLES.get(model.name)
     if ex is None:
         raise ParameterError(f"model {model.name} has no built-in example: give its parameters, "
                              f"e.g. symdyn report {model.name} NAME=VALUE ...")

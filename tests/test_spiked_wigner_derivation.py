@@ -119,7 +119,7 @@ def test_latex_document(deriv, tmp_path):
         if os.environ.get("SYMDYN_REQUIRE_PDFLATEX"):
             pytest.fail("pdflatex is required (SYMDYN_REQUIRE_PDFLATEX is set) but not installed")
         pytest.skip("pdflatex is not installed")
-    from symdyn.latex import compile_pdf
+    from symdyn.tex import compile_pdf
 
     pdf = compile_pdf(tex, tmp_path)
     assert pdf.exists() and pdf.stat().st_size > 10_000

@@ -37,7 +37,7 @@ import sympy as sp
 from ... import spikes
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...exact import exact_sign, to_mp
-from ...latex import equation, latex
+from ...tex import equation, latex
 from ...laws import marchenko_pastur as mpl
 from ...laws.measure import SpectralMeasure
 from ...symbols import alpha, beta, c, eta, k, kappa, lam, t, theta, z

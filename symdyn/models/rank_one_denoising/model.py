@@ -28,3 +28,12 @@ class RankOneDenoising(PackagedModel):
     quantity_specs = spec.QUANTITIES
     citations = spec.CITATIONS
     simulator_name = "RankOneSimulator"
+    #: Built-in example of ``symdyn report rank-one-denoising``.
+    report_example = {
+        "params": {"c": "1/2", "theta": "6/5", "alpha": "1/10", "beta": "1/10"},
+        "n": 2000,
+        "seeds": 20,
+        "times": ["1", "2", "5", "10", "20"],
+        "sizes": [250, 500, 1000, 2000],
+        "note": "spec section 9 reference point: c = 1/2, theta = 6/5 (above threshold 0.8409), alpha = beta = 1/10",
+    }

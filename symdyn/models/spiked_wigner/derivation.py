@@ -40,7 +40,7 @@ import sympy as sp
 from ... import spikes
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...exact import exact_sign, to_mp
-from ...latex import equation, latex
+from ...tex import equation, latex
 from ...laws import marchenko_pastur as mpl
 from ...laws import semicircle as sc
 from ...symbols import alpha, c, eta, k, lam, t, tau, theta, z

@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 import symdyn as sd
-from symdyn import latex as ltx
+from symdyn import tex as ltx
 from symdyn.laws import marchenko_pastur as mpl
 from symdyn import spikes
 from symdyn.symbols import c, kappa, lam, theta, z
