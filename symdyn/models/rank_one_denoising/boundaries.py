@@ -40,7 +40,8 @@ def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Re
                 "below threshold (theta^4 < c) there is no outlier, hence no critical ratio; the signs of the "
                 "decaying overlaps are set by A_u and A_v instead (see 'symdyn limit')"
             )
-        value = -can.kappa * sp.sqrt((can.theta**2 + c) / (can.theta**2 + 1))
+        # radsimp the radicand first: at theta = theta_c it is exactly sqrt(c)
+        value = -can.kappa * sp.sqrt(sp.radsimp((can.theta**2 + c) / (can.theta**2 + 1)))
         return {"ratio": value}, regime, ""
     if quantity == "outlier":
         if ex.sign_D > 0:
