@@ -39,6 +39,7 @@ from ...simulate.chiral import (
     iterate_gd, lanczos_bytes, lanczos_dynamics, unscale,
 )
 from ...simulate.driver import check_run_arguments, run_trials
+from ...simulate.memory import available_memory, format_bytes
 from ...simulate.result import SimulationResult, Simulator
 from ... import spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
@@ -239,7 +240,7 @@ class RankOneSimulator(Simulator):
         s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)
         t_gram = self.cost_estimate(p, n, "gram", horizon, s_est)
         t_lan = self.cost_estimate(p, n, "lanczos", horizon, s_est)
-        avail = _available_memory()
+        avail = available_memory()
         if 8 * p * n + gram_bytes(p, n) > avail >= 8 * p * n + lanczos_bytes(p, n, max_steps):
             return "lanczos"
         return "lanczos" if t_lan < t_gram else "gram"
@@ -311,10 +312,10 @@ class RankOneSimulator(Simulator):
         else:
             prop = Flow(np.array(ft))
         memory = self._method_bytes(can, p, n, chosen, len(ft), int(max_steps))
-        avail = _available_memory()
+        avail = available_memory()
         if memory > avail:
             raise ParameterError(
-                f"p x n = {p} x {n} with method {chosen} needs about {_gb(memory)} but only {_gb(avail)} "
+                f"p x n = {p} x {n} with method {chosen} needs about {format_bytes(memory)} but only {format_bytes(avail)} "
                 "of memory is available: use a smaller n" + (" or method=lanczos" if chosen == "gram" else ""))
         x_scale = self._x_scale(params, can)
         notes = []
@@ -488,14 +489,3 @@ def _ode_trial(s: _Setup, inst: Instance) -> tuple[dict[str, np.ndarray], dict]:
     return out, {}
 
 
-def _available_memory() -> int:
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().available)
-    except Exception:  # pragma: no cover - psutil is a dependency of the environment
-        return 1 << 62
-
-
-def _gb(b: int) -> str:
-    return f"{b / 1e9:.3g} GB" if b >= 1e8 else f"{b / 1e6:.3g} MB"

@@ -39,6 +39,7 @@ from ...errors import ParameterError
 from ...params import Params
 from ...simulate.chiral import Flow, Steps, unscale
 from ...simulate.driver import check_run_arguments, run_trials
+from ...simulate.memory import available_memory, format_bytes
 from ...simulate.result import SimulationResult, Simulator
 from ...simulate.symmetric import (
     SymmetricTrajectory, dense_bytes, dense_dynamics, eigh_bytes, eigh_dynamics, iterate_gd, lanczos_bytes,
@@ -209,7 +210,7 @@ class SpikedWignerSimulator(Simulator):
             horizon = max(times)
         t_eigh = self.cost_estimate(n, "eigh", horizon, s_est)
         t_lan = self.cost_estimate(n, "lanczos", horizon, s_est)
-        avail = _available_memory()
+        avail = available_memory()
         if 8 * n * n + eigh_bytes(n) > avail >= 8 * n * n + lanczos_bytes(n, max_steps):
             return "lanczos"
         return "lanczos" if t_lan < t_eigh else "eigh"
@@ -273,9 +274,9 @@ class SpikedWignerSimulator(Simulator):
         else:
             prop = Flow(np.array(ft))
         memory = self._method_bytes(n, chosen, len(ft), int(max_steps))
-        avail = _available_memory()
+        avail = available_memory()
         if memory > avail:
-            raise ParameterError(f"n = {n} with method {chosen} needs about {_gb(memory)} but only {_gb(avail)} of "
+            raise ParameterError(f"n = {n} with method {chosen} needs about {format_bytes(memory)} but only {format_bytes(avail)} of "
                                  "memory is available: use a smaller n" + (" or method=lanczos" if chosen == "eigh"
                                                                            else ""))
         notes = [f"method auto chose {chosen} for n = {n}"] if method == "auto" else []
@@ -404,14 +405,3 @@ def _ode_trial(s: _Setup, inst: Instance) -> dict[str, np.ndarray]:
     return out
 
 
-def _available_memory() -> int:
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().available)
-    except Exception:  # pragma: no cover
-        return 1 << 62
-
-
-def _gb(b: int) -> str:
-    return f"{b / 1e9:.3g} GB" if b >= 1e8 else f"{b / 1e6:.3g} MB"
