@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 
-from ..errors import ConvergenceError, ParameterError
+from ..errors import ParameterError
+from .lanczos import TOP_PAIR_TOL, coefficients, lanczos
 
 __all__ = [
     "Flow", "Steps", "LinearTrajectory",
@@ -346,28 +347,10 @@ def gram_bytes(p: int, n: int, times: int = 1) -> int:
 # --------------------------------------------------------------------------- Lanczos route
 
 
-def _ritz(alphas: list[float], betas: list[float], k: int) -> tuple[np.ndarray, np.ndarray]:
-    if k == 1:
-        return np.array([alphas[0]]), np.ones((1, 1))
-    return sla.eigh_tridiagonal(np.asarray(alphas[:k]), np.asarray(betas[: k - 1]), check_finite=False)
 
 
-def _coefficients(prop: Propagator, theta: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``c_j(t) = e^{-L} f_t(theta_j) z_j`` (shape ``(T, k)``) and ``L`` (``(T,)``)."""
-    lf, sg = prop.log_f(theta)
-    L = np.max(lf, axis=1)
-    L = np.where(np.isfinite(L), L, 0.0)
-    return sg * np.exp(lf - L[:, None]) * z[None, :], L
 
 
-def saad_estimate(prop: Propagator, theta: np.ndarray, S: np.ndarray, beta_k: float) -> float:
-    """``max_t beta_k |e_k^T f_t(T_k) e_1| / |f_t(T_k) e_1|`` (Saad 1992), scale-free."""
-    c, _ = _coefficients(prop, theta, S[0, :])
-    last = c @ S[-1, :]
-    norm = np.linalg.norm(c, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(norm > 0, np.abs(last) / norm, 0.0)
-    return float(beta_k * np.max(rel))
 
 
 class _ChiralMatvec:
@@ -403,16 +386,7 @@ class _ChiralMatvec:
             wb += tmp
 
 
-TOP_PAIR_TOL = 1e-8
 
-
-def _top_pair_bound(theta: np.ndarray, S: np.ndarray, beta: float) -> float:
-    """Error bound of the top Ritz vector: residual beta |S[-1, top]| over the Ritz gap."""
-    order = np.argsort(theta)
-    top = order[-1]
-    gap = float(theta[top] - theta[order[-2]]) if len(theta) > 1 else np.inf
-    res = float(beta * abs(S[-1, top]))
-    return res / gap if gap > 0 else np.inf
 
 
 def lanczos_dynamics(
@@ -435,63 +409,18 @@ def lanczos_dynamics(
     ``max_steps`` steps.  Memory: ``X`` plus ``(max_steps + 1)(p + n)`` doubles.
     """
     p, n = X.shape
-    N = p + n
     w0 = np.concatenate([a0, b0])
-    nrm0 = float(np.linalg.norm(w0))
-    if nrm0 == 0:
+    if float(np.linalg.norm(w0)) == 0:
         raise ParameterError("the initial vector w0 = (a0, b0) is zero")
-    kmax = min(N, int(max_steps))
-    Q = np.empty((kmax + 1, N))
-    Q[0] = w0 / nrm0
-    alphas: list[float] = []
-    betas: list[float] = []
-    w = np.empty(N)
-    matvec = _ChiralMatvec(X)
-    k = 0
-    estimate = np.inf
-    theta = S = None
-    for j in range(kmax):
-        q = Q[j]
-        matvec(q, w)
-        a = float(q @ w)
-        w -= a * q
-        if j > 0:
-            w -= betas[-1] * Q[j - 1]
-        basis = Q[: j + 1]
-        norm_before = float(np.linalg.norm(w))
-        for _ in range(2):  # CGS with one conditional repetition ("twice is enough", Kahan-Parlett)
-            h = basis @ w
-            w -= h @ basis
-            a += float(h[j])
-            b = float(np.linalg.norm(w))
-            if b > 0.7071 * norm_before:
-                break
-            norm_before = b
-        alphas.append(a)
-        betas.append(b)
-        k = j + 1
-        # the stopping check costs O(k^2 + k T): every step early, every 2nd step from 20, every 4th from 100
-        if k <= 20 or (k % 2 == 0 and k <= 100) or k % 4 == 0 or k == kmax or b == 0.0:
-            theta, S = _ritz(alphas, betas, k)
-            estimate = saad_estimate(prop, theta, S, b)
-            if k == N or b == 0.0:
-                break
-            if estimate < tol and (not refine_top or _top_pair_bound(theta, S, b) < TOP_PAIR_TOL):
-                break
-        Q[k] = w / b
-    if not (estimate < tol or k == N):
-        raise ConvergenceError(
-            f"Lanczos did not reach tol={tol:g} in {k} steps (estimate {estimate:.2e}): "
-            "raise max_steps or use method=gram"
-        )
-    Qk = Q[:k]
+    kry = lanczos(_ChiralMatvec(X), w0, prop, tol=tol, max_steps=max_steps, refine_top=refine_top)
+    Qk, theta, S, nrm0, k, estimate = kry.Q, kry.theta, kry.S, kry.norm0, kry.steps, kry.estimate
     Qa, Qb = Qk[:, :p], Qk[:, p:]
     pu = S.T @ (Qa @ u)
     pv = S.T @ (Qb @ v)
     Ma = S.T @ (Qa @ Qa.T) @ S
     Mb = S.T @ (Qb @ Qb.T) @ S
     z = S[0, :] * nrm0
-    c, L = _coefficients(prop, theta, z)
+    c, L = coefficients(prop, theta, z)
     n_a, n_b = c @ pu, c @ pv
     q_a = np.einsum("ti,ij,tj->t", c, Ma, c)
     q_b = np.einsum("ti,ij,tj->t", c, Mb, c)
@@ -507,10 +436,9 @@ def lanczos_dynamics(
             tx = t * x
             J = np.exp(np.maximum(tx, 0.0) - 2.0 * L[i]) * t * _phi(np.abs(tx))
             iq[i] = float(np.sum(zz * J))
-    top = int(np.argmax(theta))
+    top, residual, bound = kry.top_pair()
     ou = float(np.sqrt(2.0) * pu[top])
     sgn = -1.0 if ou < 0 else 1.0
-    bound = _top_pair_bound(theta, S, betas[k - 1]) if k < N else 0.0
     trusted = bound < TOP_PAIR_TOL
     nan = float("nan")
     diag = {
@@ -520,7 +448,7 @@ def lanczos_dynamics(
         "overlap_v1": sgn * float(np.sqrt(2.0) * pv[top]) if trusted else nan,
         "lanczos_steps": float(k),
         "lanczos_estimate": float(estimate),
-        "ritz_residual": float(betas[k - 1] * abs(S[-1, top])),
+        "ritz_residual": residual,
         "top_pair_bound": float(bound),
     }
     return LinearTrajectory(L, n_a, n_b, q_a, q_b, energy, iq, diag)

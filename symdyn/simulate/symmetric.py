@@ -34,8 +34,9 @@ from typing import Callable
 import numpy as np
 import scipy.linalg as sla
 
-from ..errors import ConvergenceError, ParameterError
-from .chiral import Flow, Steps, _coefficients, _ritz, saad_estimate
+from ..errors import ParameterError
+from .chiral import Flow, Steps
+from .lanczos import coefficients, lanczos
 
 __all__ = [
     "SymmetricTrajectory", "eigh_dynamics", "lanczos_dynamics", "dense_dynamics", "iterate_gd",
@@ -64,7 +65,7 @@ class SymmetricTrajectory:
 def _project(prop: Propagator, lam: np.ndarray, z: np.ndarray, px: np.ndarray) -> SymmetricTrajectory:
     """Trajectory from eigenvalues ``lam``, coefficients ``z = <v_j, x0>`` and ``px = <v_j, x>``
     of an orthonormal eigenbasis (exact eigenvectors or Ritz vectors)."""
-    c, L = _coefficients(prop, lam, z)          # c[t, j] = e^{-L} f_t(lam_j) z_j
+    c, L = coefficients(prop, lam, z)          # c[t, j] = e^{-L} f_t(lam_j) z_j
     return SymmetricTrajectory(L, c @ px, np.einsum("tj,tj->t", c, c), (c * c) @ lam)
 
 
@@ -108,57 +109,20 @@ def lanczos_dynamics(
     :class:`ConvergenceError` after ``max_steps`` steps.  Memory: ``(max_steps + 1) n`` doubles.
     """
     apply = (lambda v: matvec @ v) if isinstance(matvec, np.ndarray) else matvec
-    n = x0.size
-    nrm0 = float(np.linalg.norm(x0))
-    if nrm0 == 0:
+    if float(np.linalg.norm(x0)) == 0:
         raise ParameterError("the initial vector x0 is zero")
-    kmax = min(n, int(max_steps))
-    Q = np.empty((kmax + 1, n))
-    Q[0] = x0 / nrm0
-    alphas: list[float] = []
-    betas: list[float] = []
-    k = 0
-    estimate = np.inf
-    theta = S = None
-    for j in range(kmax):
-        q = Q[j]
-        w = np.asarray(apply(q), dtype=float).copy()
-        a = float(q @ w)
-        w -= a * q
-        if j > 0:
-            w -= betas[-1] * Q[j - 1]
-        basis = Q[: j + 1]
-        norm_before = float(np.linalg.norm(w))
-        for _ in range(2):  # CGS with one conditional repetition ("twice is enough", Kahan-Parlett)
-            h = basis @ w
-            w -= h @ basis
-            a += float(h[j])
-            b = float(np.linalg.norm(w))
-            if b > 0.7071 * norm_before:
-                break
-            norm_before = b
-        alphas.append(a)
-        betas.append(b)
-        k = j + 1
-        # the stopping check costs O(k^2 + k T): every step early, every 2nd step from 20, every 4th from 100
-        if k <= 20 or (k % 2 == 0 and k <= 100) or k % 4 == 0 or k == kmax or b == 0.0:
-            theta, S = _ritz(alphas, betas, k)
-            estimate = saad_estimate(prop, theta, S, b)
-            if estimate < tol or k == n or b == 0.0:
-                break
-        Q[k] = w / b
-    if not (estimate < tol or k == n or betas[k - 1] == 0.0):
-        raise ConvergenceError(
-            f"Lanczos did not reach tol={tol:g} in {k} steps (estimate {estimate:.2e}): "
-            "raise max_steps or use method=eigh"
-        )
-    px = S.T @ (Q[:k] @ x)
+
+    def into(q: np.ndarray, out: np.ndarray) -> None:
+        out[:] = apply(q)
+
+    kry = lanczos(into, x0, prop, tol=tol, max_steps=max_steps, fallback="eigh")
+    theta, S, nrm0, k, estimate = kry.theta, kry.S, kry.norm0, kry.steps, kry.estimate
+    px = S.T @ (kry.Q @ x)
     z = S[0, :] * nrm0
     out = _project(prop, theta, z, px)
-    top = int(np.argmax(theta))
     out.diagnostics = _diagnostics(theta, z, px)
     out.diagnostics.update(lanczos_steps=float(k), lanczos_estimate=float(estimate),
-                           ritz_residual=float(betas[k - 1] * abs(S[-1, top])))
+                           ritz_residual=kry.top_pair()[1])
     return out
 
 

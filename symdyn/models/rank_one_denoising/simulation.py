@@ -44,7 +44,6 @@ from ...simulate.result import SimulationResult, Simulator
 from ... import spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
-from .conventions import CONVENTIONS
 
 __all__ = ["RankOneSimulator", "draw_instance", "Instance", "METHODS", "instance_sizes"]
 
@@ -317,7 +316,7 @@ class RankOneSimulator(Simulator):
             raise ParameterError(
                 f"p x n = {p} x {n} with method {chosen} needs about {format_bytes(memory)} but only {format_bytes(avail)} "
                 "of memory is available: use a smaller n" + (" or method=lanczos" if chosen == "gram" else ""))
-        x_scale = self._x_scale(params, can)
+        x_scale = can.x_scale
         notes = []
         if method == "auto":
             notes.append(f"method auto chose {chosen} for p x n = {p} x {n}")
@@ -327,14 +326,6 @@ class RankOneSimulator(Simulator):
             r0=_flt(can.r0 / sp.sqrt(x_scale)), times=tuple(exact_times), prop=prop, method=chosen,
             observables=wanted, memory=memory, notes=tuple(notes),
         )
-
-    @staticmethod
-    def _x_scale(params: Params, can: Canonical) -> sp.Expr:
-        xs = getattr(can, "x_scale", None)
-        if xs is not None:
-            return xs
-        conv = CONVENTIONS[params["convention"]]
-        return conv.time_scale(params["c"], params["sigma"])
 
     # ------------------------------------------------------------------ running
     def run(
