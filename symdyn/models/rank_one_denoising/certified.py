@@ -82,6 +82,27 @@ MAX_SCAN_TIME = 2000         # canonical time units
 # ----------------------------------------------------------------------------- evaluator
 
 
+def _weights(c, sc, delta, at_threshold: bool):
+    """Weights in ``u = phi/pi`` of the pole integrals (``J``) and of the plain MP integrals (``M``).
+
+    ``J``: ``2 c sin^2(pi u)/(delta + 4 sqrt(c) sin^2(pi u/2))``, with its exact limit
+    ``2 sqrt(c) cos^2(pi u/2)`` at threshold (``delta = 0``); ``M``: ``2 c sin^2(pi u)``.
+    """
+    def wJ(u):
+        if at_threshold:
+            co = (u / 2).cos_pi()
+            return 2 * sc * co * co
+        sh = (u / 2).sin_pi()
+        sn = u.sin_pi()
+        return 2 * c * sn * sn / (delta + 4 * sc * sh * sh)
+
+    def wM(u):
+        sn = u.sin_pi()
+        return 2 * c * sn * sn
+
+    return wJ, wM
+
+
 def _obs_needs(name: str, gd: bool) -> tuple[str, ...]:
     return {
         "m_u": ("Nu", "Qa"), "m_v": ("Nv", "Qb"), "N_u": ("Nu",), "N_v": ("Nv",),
@@ -209,17 +230,7 @@ class CertifiedRankOne:
                 out["hI"] = t2 * t / 3 * y.hypgeom([1], [2, fl.fmpq(5, 2)])
             return out
 
-        def wJ(u):
-            if at_threshold:
-                co = (u / 2).cos_pi()
-                return 2 * sc * co * co
-            s = (u / 2).sin_pi()
-            sn = u.sin_pi()
-            return 2 * c * sn * sn / (delta + 4 * sc * s * s)
-
-        def wM(u):
-            sn = u.sin_pi()
-            return 2 * c * sn * sn
+        wJ, wM = _weights(c, sc, delta, at_threshold)
 
         a2ku_b2kv = al * al * ku + bh * bh * kv
 
@@ -410,17 +421,7 @@ class CertifiedRankOne:
                         "C": (y / 4).hypgeom_0f1(half) * E,
                         "CS": tt * y.hypgeom_0f1(three_half) * E2, "cosh2": y.hypgeom_0f1(half) * E2}
 
-            def wJ(u):
-                if at_threshold:
-                    co = (u / 2).cos_pi()
-                    return 2 * sc * co * co
-                sh = (u / 2).sin_pi()
-                sn = u.sin_pi()
-                return 2 * c * sn * sn / (delta + 4 * sc * sh * sh)
-
-            def wM(u):
-                sn = u.sin_pi()
-                return 2 * c * sn * sn
+            wJ, wM = _weights(c, sc, delta, at_threshold)
 
             a2 = al * al * ku + bh * bh * kv
             forms = {
