@@ -11,20 +11,11 @@ import click
 from ..errors import ParameterError, SymdynError
 from ..params import parse_number
 from .common import (
-    DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_times,
+    DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_names,
+    split_times, whole_number,
 )
 
 __all__ = ["check_cmd", "report_cmd"]
-
-_METHODS = ("auto", "gram", "lanczos", "gd-iterate", "ode", "expm")
-
-
-def _whole(text: str, name: str, lo: int) -> int:
-    value = text.strip()
-    if not value.lstrip("+").isdigit() or int(value) < lo:
-        raise ParameterError(f"{name} {text!r} is not a whole number >= {lo}")
-    return int(value)
-
 
 def _sizes(text: str | None, name: str = "--sizes") -> list[int] | None:
     if text is None:
@@ -32,7 +23,7 @@ def _sizes(text: str | None, name: str = "--sizes") -> list[int] | None:
     parts = [x.strip() for x in text.split(",")]
     if any(not x for x in parts):
         raise ParameterError(f"{name} {text!r} has an empty entry: use a list like 250,500,1000,2000")
-    out = [_whole(x, name, 2) for x in parts]
+    out = [whole_number(x, name, 2) for x in parts]
     if len(out) < 2 or len(set(out)) != len(out):
         raise ParameterError(f"{name} {text!r}: give at least two different sizes, e.g. 250,500,1000,2000")
     return out
@@ -46,15 +37,6 @@ def _level(text: str) -> float:
     if not 0 < value < 1:
         raise ParameterError(f"--level {text} must be strictly between 0 and 1 (e.g. 0.05)")
     return float(value)
-
-
-def _names(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    names = [x.strip() for x in text.split(",")]
-    if any(not x for x in names):
-        raise ParameterError(f"--observables {text!r} has an empty entry: use a list like m_u,m_v")
-    return names
 
 
 def _plot_path(text: str | None) -> Path | None:
@@ -189,23 +171,22 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
             raise ParameterError("no size given: pass --n N (e.g. --n 2000) or a ladder --sizes 250,500,1000")
         n = max(sizes)
     else:
-        n = _whole(n_text, "--n", 2)
-    seeds = _whole(seeds_text, "--seeds", 2)
-    seed = _whole(seed_text, "--seed", 0)
+        n = whole_number(n_text, "--n", 2)
+    seeds = whole_number(seeds_text, "--seeds", 2)
+    seed = whole_number(seed_text, "--seed", 0)
     level = _level(level_text)
-    methods = _METHODS
-    try:  # a simulator may declare its own method names (e.g. eigh for symmetric models)
-        methods = tuple(getattr(m.simulator(), "methods", _METHODS))
+    try:
+        methods = m.simulator().methods
     except SymdynError:
-        pass  # no simulator: check() reports that
-    if method not in methods:
+        methods = None  # no simulator: check() reports that
+    if methods is not None and method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     if times_text is None and against is None:
         raise ParameterError("no times given: pass --t T1,T2,... (e.g. --t 1,5,20) or --against FILE")
     times = None if times_text is None else split_times(times_text)
     plot = _plot_path(plot_text)
     result = check(m, params, n=n, seeds=seeds, times=times, seed=seed, level=level, dps=dps,
-                   observables=_names(obs_text), against=against, sizes=sizes, method=method,
+                   observables=split_names(obs_text), against=against, sizes=sizes, method=method,
                    progress=progress_meter())
     written = []
     if plot is not None:
@@ -283,10 +264,10 @@ def report_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...]
         words += ["--dps", str(dps)]
     res = report(
         m, raw or None, out=out_dir, command=" ".join(words),
-        n=None if n_text is None else _whole(n_text, "--n", 2),
-        seeds=None if seeds_text is None else _whole(seeds_text, "--seeds", 2),
+        n=None if n_text is None else whole_number(n_text, "--n", 2),
+        seeds=None if seeds_text is None else whole_number(seeds_text, "--seeds", 2),
         times=None if times_text is None else split_times(times_text),
-        sizes=sizes, seed=_whole(seed_text, "--seed", 0), level=_level(level_text), dps=dps, pdf=not no_pdf,
+        sizes=sizes, seed=whole_number(seed_text, "--seed", 0), level=_level(level_text), dps=dps, pdf=not no_pdf,
         progress=progress_meter(),
     )
     if as_json:

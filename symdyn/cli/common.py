@@ -20,7 +20,7 @@ from ..models.base import check_dps
 from ..params import Params
 
 __all__ = [
-    "parse_assignments", "load_model", "load_params", "split_times", "emit_json",
+    "parse_assignments", "load_model", "load_params", "split_times", "whole_number", "split_names", "emit_json",
     "RichProgress", "progress_meter", "DPS_OPTION", "JSON_OPTION",
 ]
 
@@ -56,6 +56,24 @@ def split_times(text: str | None) -> list[str]:
     if any(not p for p in parts):
         raise ParameterError(f"--t {text!r} has an empty entry: use a comma-separated list like 1,5,20")
     return parts
+
+
+def whole_number(text: str, option: str, lo: int) -> int:
+    """A whole number ``>= lo`` given to *option* (one-line error otherwise)."""
+    value = text.strip()
+    if not value.lstrip("+").isdigit() or int(value) < lo:
+        raise ParameterError(f"{option} {text!r} is not a whole number >= {lo}")
+    return int(value)
+
+
+def split_names(text: str | None, option: str = "--observables") -> list[str] | None:
+    """``"m_u,m_v"`` -> ``["m_u", "m_v"]``; empty entries are errors."""
+    if text is None:
+        return None
+    names = [x.strip() for x in text.split(",")]
+    if any(not x for x in names):
+        raise ParameterError(f"{option} {text!r} has an empty entry: use a list like m_u,m_v")
+    return names
 
 
 def emit_json(obj: Any) -> None:

@@ -9,7 +9,9 @@ from ..errors import ParameterError
 from ..exact import mp_to_decimal, mp_to_decimal_directed
 from ..numeric.arithmetic import arithmetic as get_arithmetic
 from ..numeric.rules import rule as get_rule
-from .common import DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_times
+from .common import (
+    DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times,
+)
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
@@ -40,7 +42,7 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
     """
     model = load_model(model_name)
     params = load_params(model, assignments)
-    names = None if observables is None else [o.strip() for o in observables.split(",") if o.strip()]
+    names = split_names(observables)
     if names is not None:
         for n in names:
             model.observable(n)

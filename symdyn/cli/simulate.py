@@ -8,35 +8,15 @@ from typing import Any
 import click
 
 from ..errors import ParameterError, UnsupportedError
-from .common import JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_times
+from ..simulate.memory import format_bytes
+from .common import (
+    JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times, whole_number,
+)
 
 __all__ = ["simulate_cmd"]
 
-_METHODS = ("auto", "gram", "lanczos", "gd-iterate", "ode", "expm")
-
-
-def _whole(text: str, name: str, lo: int) -> int:
-    value = text.strip()
-    if not value.lstrip("+").isdigit() or int(value) < lo:
-        raise ParameterError(f"{name} {text!r} is not a whole number >= {lo}")
-    return int(value)
-
-
-def _split_names(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    names = [x.strip() for x in text.split(",")]
-    if any(not x for x in names):
-        raise ParameterError(f"--observables {text!r} has an empty entry: use a list like m_u,m_v")
-    return names
-
-
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
-
-
-def _size(b: int) -> str:
-    return f"{b / 1e9:.3g} GB" if b >= 1e8 else f"{b / 1e6:.3g} MB"
 
 
 @click.command("simulate")
@@ -71,19 +51,19 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     """
     m = load_model(model_name)
     params = load_params(m, assignments)
-    n = _whole(n_text, "--n", 2)
-    trials = _whole(seeds_text, "--seeds", 1)
-    seed = _whole(seed_text, "--seed", 0)
-    extra = {} if threads_text is None else {"threads": _whole(threads_text, "--threads", 1)}
+    n = whole_number(n_text, "--n", 2)
+    trials = whole_number(seeds_text, "--seeds", 1)
+    seed = whole_number(seed_text, "--seed", 0)
+    extra = {} if threads_text is None else {"threads": whole_number(threads_text, "--threads", 1)}
     times = split_times(times_text)
-    observables = _split_names(obs_text)
+    observables = split_names(obs_text)
     try:
         sim = m.simulator()
     except UnsupportedError as exc:
         raise ParameterError(str(exc)) from None
     if extra and "threads" not in inspect.signature(sim.run).parameters:
         raise ParameterError(f"--threads is not supported by the {m.name} simulator: drop it")
-    methods = tuple(getattr(sim, "methods", _METHODS))  # a simulator may declare its own method names
+    methods = sim.methods
     if method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     plan = sim.plan(params, times, n=n, method=method, observables=observables) if hasattr(sim, "plan") else None
@@ -92,7 +72,7 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
         size = " x ".join(dims) + " = " + " x ".join(str(getattr(plan, d)) for d in dims)
         click.echo(
             f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
-            f"memory needed about {_size(plan.memory)}", err=True)
+            f"memory needed about {format_bytes(plan.memory)}", err=True)
     result = sim.run(params, times, n=n, trials=trials, seed=seed, method=method, observables=observables,
                      progress=progress_meter(), **extra)
     if as_json:
@@ -111,7 +91,7 @@ def _print_table(result: Any) -> None:
     params = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     console.print(f"[bold]{result.model}[/bold] {params}")
     console.print(f"sizes {sizes} ({eff}); {result.trials} trials, seed {result.root_seed}, method {result.method}, "
-                  f"{result.seconds:.3g} s, memory about {_size(result.memory_bytes)}")
+                  f"{result.seconds:.3g} s, memory about {format_bytes(result.memory_bytes)}")
     table = Table(show_header=True, header_style="bold")
     for col in ("observable", result.time_name, "mean", "stderr", "q05", "median", "q95"):
         table.add_column(col, justify="left" if col == "observable" else "right")

@@ -102,7 +102,12 @@ class SimulationResult:
 
 
 class Simulator(ABC):
-    """Finite-size simulator of one model."""
+    """Finite-size simulator of one model.
+
+    ``methods`` names the routes ``run(method=...)`` accepts (``"auto"`` first).
+    """
+
+    methods: tuple[str, ...] = ("auto",)
 
     @abstractmethod
     def observables(self, params: "Params") -> tuple[str, ...]:

@@ -160,6 +160,8 @@ class RankOneSimulator(Simulator):
     ((3, 2), 100, 'gram')
     """
 
+    methods = METHODS
+
     def __init__(self, model: Any) -> None:
         self.model = model
 
