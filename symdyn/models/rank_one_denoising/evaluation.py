@@ -198,6 +198,10 @@ class Evaluator:
             th, c = K["theta"], K["c"]
             ku_al = alpha * K["ku"]
             kv_bh = bh * K["kv"]
+            al2_ku = alpha * alpha * K["ku"]
+            bh2_kv = bh * bh * K["kv"]
+            sq_w = al2_ku + bh2_kv
+            two_al_uvbh = 2 * alpha * bh / th
             uv_al = alpha / th
             uv_bh = bh / th
             al2, bh2 = alpha * alpha, bh * bh
@@ -278,16 +282,16 @@ class Evaluator:
                 sums["Nu"] += wd * (g - gNu)
                 g = uv_al * sig + kv_bh * hC
                 sums["Nv"] += wd * (g - gNv)
-                cross = 2 * alpha * uv_bh * CS
-                g = al2 * K["ku"] * hC2 + cross + bh2 * K["kv"] * hL
+                cross = two_al_uvbh * CS
+                g = al2_ku * hC2 + cross + bh2_kv * hL
                 sums["Qa"] += wd * (g - gQa)
-                g = al2 * K["ku"] * hL + cross + bh2 * K["kv"] * hC2
+                g = al2_ku * hL + cross + bh2_kv * hC2
                 sums["Qb"] += wd * (g - gQb)
                 sums["hC2"] += wj * hC2
                 sums["hL"] += wj * hL
                 if need_dQ:
                     twoCS = 2 * CS
-                    g = (al2 * K["ku"] + bh2 * K["kv"]) * twoCS + 2 * alpha * uv_bh * (S * S + C * C)
+                    g = sq_w * twoCS + two_al_uvbh * (S * S + C * C)
                     sums["dQa"] += wd * (g - gdQ)
                     sums["mdQ"] += wj * twoCS
                 if need_IQ:
@@ -296,7 +300,7 @@ class Evaluator:
                         hI = 2 * t * t * t * _shc3_series(y, eps) * ref2
                     else:
                         hI = (2 * S * C - y * ref2) / (4 * sj) * il
-                    g = (al2 * K["ku"] + bh2 * K["kv"]) * hI + alpha * uv_bh * hL
+                    g = sq_w * hI + alpha * uv_bh * hL
                     sums["IQa"] += wd * (g - gIQ)
                     sums["mIQ"] += wj * hI
             G = K["G"] if subtract else 0
