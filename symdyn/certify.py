@@ -705,27 +705,12 @@ def refine_crossing(
 # ----------------------------------------------------------------------------- dispatch to the models
 
 
-def _model_module(model, name: str):
-    from importlib import import_module
-
-    package = type(model).__module__.rpartition(".")[0]
-    try:
-        return import_module(f"{package}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{package}.{name}":
-            return None
-        raise
-
-
 def certify_trajectory(model, params, times: Sequence[Any], *, dps: int = 30,
                        observables: Sequence[str] | None = None, progress=None) -> CertifiedTrajectory:
     """Certified enclosures of a model's observables at the given times.
 
-    Dispatches to ``certify_trajectory`` of the model package's ``certified`` module;
-    a model without one cannot be certified (CertificationError).
+    Delegates to :meth:`Model.certify_trajectory`; a model without the capability
+    ``certify-trajectory`` raises :class:`~symdyn.errors.UnsupportedError` before any work.
     """
     flint_module()
-    module = _model_module(model, "certified")
-    if module is None or not hasattr(module, "certify_trajectory"):
-        raise CertificationError(f"model {model.name} has no certified evaluation")
-    return module.certify_trajectory(model, params, times, dps=dps, observables=observables, progress=progress)
+    return model.certify_trajectory(params, times, dps=dps, observables=observables, progress=progress)

@@ -902,7 +902,7 @@ def check(
     >>> res.passed, [(r.observable, str(r.t)) for r in res.rows][:2]
     (True, [('m_u', '1'), ('m_u', '5')])
     """
-    from .models.base import check_dps
+    from .params import check_dps
 
     dps = check_dps(dps)
     level = _check_level(level)
@@ -1257,7 +1257,7 @@ def convergence(
     (finite-n sign risk) the deviation is dominated by sign flips and decays
     faster; the result then carries a note.
     """
-    from .models.base import check_dps
+    from .params import check_dps
 
     dps = check_dps(dps)
     sizes = sorted(_whole(s, "size", 2) for s in sizes)

@@ -87,9 +87,11 @@ def to_mp(expr: sp.Expr, dps: int) -> mp.mpf:
 
 
 def mp_to_decimal(x: mp.mpf, dps: int) -> str:
-    """A decimal string with *dps* significant digits (exact zero gives ``"0"``)."""
+    """A decimal string with *dps* significant digits (exact zero gives ``"0"``; ``"inf"``, ``"-inf"``, ``"nan"``)."""
     if x == 0:
         return "0"
+    if not mp.isfinite(x):
+        return "nan" if mp.isnan(x) else ("inf" if x > 0 else "-inf")
     return mp.libmp.to_str(x._mpf_, int(dps), strip_zeros=False)
 
 

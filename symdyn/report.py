@@ -378,7 +378,7 @@ def report(
     Report
     """
     from .check import check
-    from .models.base import check_dps
+    from .params import check_dps
     from .plot import plot_check, plot_convergence, plot_sign, save
 
     start = _time.perf_counter()

@@ -20,7 +20,8 @@ import sympy as sp
 from symdyn.errors import UnsupportedError
 from symdyn.models.base import Model, ObservableSpec
 from symdyn.params import Interval, ParamSpec
-from symdyn.results import Estimate, Regime, Trajectory
+from symdyn.laws.bbp import Regime
+from symdyn.results import Estimate, Trajectory
 from symdyn.simulate.result import SimulationResult, Simulator, spawn_streams
 
 

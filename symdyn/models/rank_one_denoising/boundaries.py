@@ -16,7 +16,8 @@ import sympy as sp
 
 from ...errors import CertificationError, UnsupportedError
 from ...exact import to_mp
-from ...results import Boundary, Regime
+from ...laws.bbp import Regime
+from ...results import Quantity as Boundary
 from .constants import exact_constants
 
 __all__ = ["boundary", "boundary_exact"]
@@ -64,7 +65,7 @@ def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Re
 
 def boundary(model, quantity: str, params, *, dps: int = 30, certify: bool = False) -> Boundary:
     """A boundary quantity at ``dps`` digits (``certify=True``: rigorous enclosures)."""
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     if quantity == "hitting-time":  # defined by an integral equation, not a closed form

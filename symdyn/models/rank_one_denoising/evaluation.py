@@ -42,7 +42,6 @@ from typing import Any, Sequence
 import mpmath as mp
 import sympy as sp
 
-from ...errors import UnsupportedError
 from ...numeric.arithmetic import MPFR, Arithmetic
 from ...numeric.adaptive import GUARD_DIGITS, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
@@ -50,41 +49,9 @@ from ...results import Trajectory
 from .canonical import Canonical
 from .constants import ExactConstants, exact_constants, numeric_constants
 
-__all__ = ["evaluate", "default_observables", "available_observables", "Evaluator"]
+__all__ = ["evaluate", "Evaluator"]
 
 MAX_DIRECT_ORDER = 4000
-
-_BASE = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b")
-
-
-def available_observables(can: Canonical) -> tuple[str, ...]:
-    if can.gd:
-        return _BASE + ("a_share",)
-    extra = {"F1": ("energy",), "F2": ("a_share",), "F3": ("norm_sq",), "F0": ("a_share",)}
-    return _BASE + extra[can.flow]
-
-
-def default_observables(can: Canonical) -> tuple[str, ...]:
-    if can.gd:
-        return ("m_u", "m_v")
-    extra = {"F1": ("energy",), "F2": ("a_share",), "F3": ("norm_sq",), "F0": ()}
-    return ("m_u", "m_v") + extra[can.flow]
-
-
-def _check_observables(can: Canonical, wanted: Sequence[str] | None) -> tuple[str, ...]:
-    if wanted is None:
-        return default_observables(can)
-    avail = available_observables(can)
-    out = []
-    for name in wanted:
-        if name not in avail:
-            where = "discrete GD" if can.gd else f"flow {can.flow}"
-            raise UnsupportedError(
-                f"observable {name!r} is not available for {where}: available are " + ", ".join(avail)
-            )
-        out.append(name)
-    return tuple(out)
-
 
 # ----------------------------------------------------------------------------- kernel
 
@@ -441,7 +408,7 @@ def evaluate(
         Values with error estimates (difference of two independent evaluations),
         regime, method and node counts.
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     rule = GaussChebyshev() if rule is None else rule
@@ -449,7 +416,7 @@ def evaluate(
     can = model.canonical(params, need=("theta", "beta"))
     if can.alpha is None:
         params.require("alpha", purpose="the trajectory")
-    names = _check_observables(can, observables)
+    names = model.check_observables(params, observables)
     times = model.parse_times(params, list(times))
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)

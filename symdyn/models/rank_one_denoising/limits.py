@@ -24,7 +24,8 @@ import sympy as sp
 
 from ... import spikes
 from ...exact import to_mp
-from ...results import Decay, Limit, NumericCheck, Regime
+from ...laws.bbp import Regime
+from ...results import Decay, Limit, NumericCheck
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .constants import exact_constants
 
@@ -54,7 +55,7 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     >>> str(lim.regime), sd.mp_to_decimal(lim.values["m_u"], 20)
     ('above-threshold', '-0.75052482591746567321')
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     can = model.canonical(params, need=("theta", "beta"))

@@ -30,7 +30,8 @@ import mpmath as mp
 import sympy as sp
 
 from ...exact import to_mp
-from ...results import Decay, Limit, NumericCheck, Regime
+from ...laws.bbp import Regime
+from ...results import Decay, Limit, NumericCheck
 from ...symbols import alpha as A_, theta as T_
 from . import spectral
 from .constants import exact_constants
@@ -65,7 +66,7 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     >>> str(lim.regime), sd.mp_to_decimal(lim.values["m"], 20)
     ('above-threshold', '-0.86602540378443864676')
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     can = model.canonical(params, need=("theta",))
