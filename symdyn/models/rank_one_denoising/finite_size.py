@@ -196,6 +196,11 @@ class RankOneSignRisk:
     """The sign risk of rank-one denoising at sizes ``p x n`` (the :class:`symdyn.check.SignRisk` interface)."""
 
     extra_key = _EXTRA_KEY
+    amplitude_label = "outlier amplitude <u1, a0> + <v1, b0>"
+    amplitude_latex = r"A+B"
+    missing_hint = "the Krylov route does not resolve the outlier's amplitude: use the dense method, --method gram"
+    correction_text = ("each trial's deterministic equivalent given its realised outlier amplitude (and top "
+                       "singular value when recorded) replaces the one at the limit amplitude")
 
     def __init__(self, model: Any, params: Params, can: Canonical, p: int, n: int, dps: int = 30) -> None:
         self.model, self.params, self.can, self.p, self.n = model, params, can, p, n

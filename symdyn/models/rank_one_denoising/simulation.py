@@ -148,6 +148,10 @@ class _Setup:
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {"p": self.p, "n": self.n}
+
 
 class RankOneSimulator(Simulator):
     """Seeded finite-size simulator of ``rank-one-denoising`` (see the module docstring).
@@ -161,6 +165,9 @@ class RankOneSimulator(Simulator):
     """
 
     methods = METHODS
+    size_name = "n"
+    size_help = "Column dimension n of the p x n matrix; p = round(c n)."
+    options = frozenset({"threads"})
 
     def __init__(self, model: Any) -> None:
         self.model = model

@@ -79,6 +79,11 @@ class SpikedWignerSignRisk:
     """The sign risk above threshold at size ``n`` (the :class:`symdyn.check.SignRisk` interface)."""
 
     extra_key = _EXTRA_KEY
+    amplitude_label = "outlier amplitude <v1, x0>"
+    amplitude_latex = r"\alpha\sqrt{\zeta}"
+    missing_hint = "the Krylov route does not resolve the outlier's amplitude: use the dense method, --method eigh"
+    correction_text = ("each trial's deterministic equivalent given its realised outlier amplitude (and top "
+                       "eigenvalue when recorded) replaces the one at the limit amplitude")
 
     def __init__(self, model: Any, params: Any, can: Any, n: int) -> None:
         self.model, self.params, self.can, self.n = model, params, can, n

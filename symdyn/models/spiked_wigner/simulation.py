@@ -138,6 +138,10 @@ class _Setup:
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {"n": self.n}
+
 
 class SpikedWignerSimulator(Simulator):
     """Seeded finite-size simulator of ``spiked-wigner`` (see the module docstring).
@@ -150,6 +154,9 @@ class SpikedWignerSimulator(Simulator):
     """
 
     methods = METHODS
+    size_name = "n"
+    size_help = "Dimension n of the n x n matrix Y."
+    options = frozenset({"threads"})
 
     def __init__(self, model: Any) -> None:
         self.model = model
