@@ -20,7 +20,6 @@ import sympy as sp
 from symdyn.errors import UnsupportedError
 from symdyn.models.base import Model, ObservableSpec
 from symdyn.params import Interval, ParamSpec
-from symdyn.laws.bbp import Regime
 from symdyn.results import Estimate, Trajectory
 from symdyn.simulate.result import SimulationResult, Simulator, spawn_streams
 
@@ -77,6 +76,8 @@ class ToyModel(Model):
     observable_specs = (ObservableSpec("x", "decaying", "x(t)"), ObservableSpec("y", "growing", "y(t)"))
     quantity_specs = ()
     citations = ()
+    capabilities = frozenset({"evaluate", "simulate"})
+    convergence_slope = -0.5  # the noise is sd/sqrt(n)
 
     def derivation(self):
         raise UnsupportedError("the toy model has no derivation")
@@ -90,7 +91,7 @@ class ToyModel(Model):
                     "y": [mu * (1 - mp.exp(-mp.mpf(t.p) / t.q)) for t in times]}
         return Trajectory(model=self.name, params=params, dps=dps, times=tuple(times), time_name="t",
                           observables={o: tuple(Estimate(v, None) for v in vals[o]) for o in obs},
-                          method="closed form", regime=Regime.BELOW)
+                          method="closed form")
 
     def limit(self, params, *, dps=30):
         raise UnsupportedError("no limit")

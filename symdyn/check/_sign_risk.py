@@ -137,6 +137,7 @@ class SignReport:
     description: str
     amplitude_label: str = "amplitude"
     amplitude_latex: str = "a"
+    extra_key: str = "amplitude"
 
     @property
     def ratio(self) -> float:
@@ -235,6 +236,6 @@ def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
         amplitude=float(sign.amplitude), sigma=float(sign.sigma), predicted_wrong=float(sign.predicted_wrong),
         observed_wrong=observed, wrong_trials=wrong, trials=sim.trials, interval=interval, binomial_p=bp,
         amplitude_mean=am, amplitude_sd=asd, rows_at_risk=rows, treatment=treatment, description=sign.description,
-        amplitude_label=sign.amplitude_label, amplitude_latex=sign.amplitude_latex,
+        amplitude_label=sign.amplitude_label, amplitude_latex=sign.amplitude_latex, extra_key=sign.extra_key,
     )
     return report, at_risk, corrections, biases, flip_risk

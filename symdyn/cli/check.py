@@ -291,13 +291,14 @@ def report_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...]
     if as_json:
         emit_json(res.summary)
     else:
-        click.echo(res.check.summary())
-        if res.check.convergence is not None:
-            click.echo(res.check.convergence.summary())
+        if res.check is not None:
+            click.echo(res.check.summary())
+            if res.check.convergence is not None:
+                click.echo(res.check.convergence.summary())
         for note in res.notes:
             click.echo(f"note: {note}")
         for f in res.files:
             click.echo(f"wrote {f}")
         click.echo(f"report finished in {res.seconds:.1f} s")
-    if strict and not res.check.passed:
+    if strict and res.check is not None and not res.check.passed:
         ctx.exit(1)

@@ -76,10 +76,16 @@ class _Named:
     index: str | None = None
     size: Size = None
     available: When = None   # None: always available
+    group: str | None = None  # declarations sharing a group share a plot panel (a family is one group)
 
     @property
     def family(self) -> bool:
         return self.index is not None
+
+    @property
+    def panel(self) -> str:
+        """The plot panel of this declaration: its ``group``, else its (family) name."""
+        return self.group or self.name
 
     def is_available(self, params: Params | None) -> bool:
         return params is None or self.available is None or bool(self.available(params))

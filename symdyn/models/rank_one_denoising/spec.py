@@ -62,13 +62,13 @@ def _flow_is(*flows: str):
 
 
 OBSERVABLES: tuple[ObservableSpec, ...] = (
-    ObservableSpec("m_u", "overlap <u, a(t)>/|a(t)| of the left estimate with u", r"m_u(t)"),
-    ObservableSpec("m_v", "overlap <v, b(t)>/|b(t)| of the right estimate with v", r"m_v(t)"),
+    ObservableSpec("m_u", "overlap <u, a(t)>/|a(t)| of the left estimate with u", r"m_u(t)", group="m"),
+    ObservableSpec("m_v", "overlap <v, b(t)>/|b(t)| of the right estimate with v", r"m_v(t)", group="m"),
     ObservableSpec("N_u", "lim <u, a~(t)> along the linear flow F0 (a~ = first block of e^{tH} w0)", r"N_u(t)",
-                   default=False),
-    ObservableSpec("N_v", "lim <v, b~(t)> along the linear flow F0", r"N_v(t)", default=False),
-    ObservableSpec("Q_a", "lim |a~(t)|^2 along the linear flow F0", r"Q_a(t)", default=False),
-    ObservableSpec("Q_b", "lim |b~(t)|^2 along the linear flow F0", r"Q_b(t)", default=False),
+                   default=False, group="N"),
+    ObservableSpec("N_v", "lim <v, b~(t)> along the linear flow F0", r"N_v(t)", default=False, group="N"),
+    ObservableSpec("Q_a", "lim |a~(t)|^2 along the linear flow F0", r"Q_a(t)", default=False, group="Q"),
+    ObservableSpec("Q_b", "lim |b~(t)|^2 along the linear flow F0", r"Q_b(t)", default=False, group="Q"),
     ObservableSpec("energy", "a^T X b along the spherical flow F1 (the cost is its negative)", r"e(t)",
                    available=_flow_is("F1")),
     ObservableSpec("a_share", "|a|^2/(|a|^2 + |b|^2) along the joint-sphere flow F2", r"Q_a/(Q_a+Q_b)",
