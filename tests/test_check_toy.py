@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symdyn.errors import UnsupportedError
 from symdyn.models.base import Model, ObservableSpec
 from symdyn.params import Interval, ParamSpec
 from symdyn.results import Estimate, Trajectory
@@ -79,9 +78,6 @@ class ToyModel(Model):
     capabilities = frozenset({"evaluate", "simulate"})
     convergence_slope = -0.5  # the noise is sd/sqrt(n)
 
-    def derivation(self):
-        raise UnsupportedError("the toy model has no derivation")
-
     def evaluate(self, params, times, *, dps=30, observables=None, progress=None, **options) -> Trajectory:
         times = self.parse_times(params, list(times))
         obs = tuple(observables) if observables is not None else ("x", "y")
@@ -92,12 +88,6 @@ class ToyModel(Model):
         return Trajectory(model=self.name, params=params, dps=dps, times=tuple(times), time_name="t",
                           observables={o: tuple(Estimate(v, None) for v in vals[o]) for o in obs},
                           method="closed form")
-
-    def limit(self, params, *, dps=30):
-        raise UnsupportedError("no limit")
-
-    def boundary(self, quantity, params, *, dps=30, certify=False):
-        raise UnsupportedError("no boundaries")
 
     def simulator(self):
         return ToySimulator(self)

@@ -276,7 +276,7 @@ def check(
     """
     if (n is None) == (size is None):
         raise ParameterError("give the simulation's size once: size=N (or n=N)")
-    n = whole(size if size is not None else n, "size", 2)
+    n = whole(size if size is not None else n, "size", 1)
     dps = check_dps(dps)
     level = check_level(level)
     seeds = whole(seeds, "seeds", 1)
@@ -329,7 +329,9 @@ def check(
         if not traj.converged:
             caveats.append("the theory's two independent evaluations did not agree to the requested precision: "
                            + "; ".join(traj.notes))
-        conditional = model.conditional_predictions(theory_params, sim, dps=dps, observables=list(sim.observables))
+        if model.has("conditional"):
+            conditional = model.conditional_predictions(theory_params, sim, dps=dps,
+                                                        observables=list(sim.observables))
     else:
         preds = preds_user
     clock["theory"] = _time.perf_counter() - t0

@@ -189,7 +189,7 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
             raise ParameterError("no size given: pass --n N (e.g. --n 2000) or a ladder --sizes 250,500,1000")
         n = max(sizes)
     else:
-        n = whole_number(n_text, "--n", 2)
+        n = whole_number(n_text, "--n", 1)
     seeds = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     level = _level(level_text)

@@ -56,7 +56,7 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     m.require("simulate", "simulator")
     params = load_params(m, assignments)
     sim = m.simulator()
-    n = whole_number(n_text, "--n", 2)
+    n = whole_number(n_text, "--n", 1)
     trials = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     extra = {} if threads_text is None else {"threads": whole_number(threads_text, "--threads", 1)}

@@ -43,7 +43,7 @@ import mpmath as mp
 import sympy as sp
 
 from ...numeric.arithmetic import MPFR, Arithmetic
-from ...numeric.adaptive import GUARD_DIGITS, error_method, evaluate_times
+from ...numeric.adaptive import GUARD_DIGITS, QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
 from ...results import Trajectory
 from .canonical import Canonical
@@ -421,7 +421,7 @@ def evaluate(
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]
-    run = evaluate_times(ev, pairs, names, dps=dps, progress=progress)
+    run = evaluate_times(QuadratureKernel(ev), pairs, names, dps=dps, progress=progress)
     notes = list(run.notes)
     if run.direct_used:
         notes.append("below threshold at large t: the pole was integrated directly where subtracting it would "

@@ -53,7 +53,7 @@ import sympy as sp
 from ...exact import to_mp
 from ...laws import semicircle as sc
 from ...numeric.arithmetic import MPFR, MPMATH, Arithmetic
-from ...numeric.adaptive import error_method, evaluate_times
+from ...numeric.adaptive import QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
 from ...results import Trajectory
 from .canonical import Canonical
@@ -328,7 +328,7 @@ def evaluate(
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]
-    run = evaluate_times(ev, pairs, names, dps=dps, progress=progress)
+    run = evaluate_times(QuadratureKernel(ev), pairs, names, dps=dps, progress=progress)
     notes = list(run.notes)
     if run.direct_used:
         notes.append("below threshold at large t delta: the pole (distance delta = (theta - 1)^2/theta from the "
