@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from scipy import stats
 
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.check import check
 from symdyn.laws.measure import SpectralMeasure
 from symdyn.models.rank_one_denoising.finite_size import _Bulk, _basis_flow, bbp_window, finite_size

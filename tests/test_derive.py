@@ -8,7 +8,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.derive import (
     Agree,
     AllOf,

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import symdyn as sd
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.derive import Numeric, Points, Status
 from symdyn.laws.measure import SpectralMeasure
 from symdyn.models.rank_one_denoising import derivation as D

@@ -34,7 +34,7 @@ import mpmath as mp
 from mpmath.calculus.quadrature import TanhSinh as _TanhSinh
 import sympy as sp
 
-from ... import spikes
+from . import spectral as spikes
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...exact import exact_sign, to_mp
 from ...tex import equation, latex
@@ -85,7 +85,7 @@ S_GD = ((1 + eta * SQ) ** k - (1 - eta * SQ) ** k) / (2 * SQ)
 
 
 def _resolvents(var: sp.Expr, Rv: sp.Expr) -> dict[str, sp.Expr]:
-    """The library's three Woodbury entries (``symdyn.spikes``) with the branch R replaced by *Rv*."""
+    """The library's three Woodbury entries (``spectral``) with the branch R replaced by *Rv*."""
     return {
         "uu": spikes.resolvent_uu(var).subs(mpl.R(var), Rv),
         "vv": spikes.resolvent_vv(var).subs(mpl.R(var), Rv),
@@ -194,7 +194,7 @@ def observables_by_quadrature(point: Mapping, tv: Any, dps: int, *, factored: bo
     """``N_u, N_v, Q_a, Q_b`` (spec 4.2) and ``m_u, m_v`` by direct quadrature of the library measures.
 
     The slow, independent route: the bulk densities and atoms of
-    ``spikes.nu_uu/nu_vv/nu_uv`` and ``marchenko_pastur.mu1/mu2`` are integrated
+    ``spectral.nu_uu/nu_vv/nu_uv`` and ``marchenko_pastur.mu1/mu2`` are integrated
     against ``C, sigma, C^2, lambda sigma^2, C sigma`` in the angle
     ``lambda = 1 + c + 2 sqrt(c) cos(phi)`` with a vector tanh-sinh rule (split
     at the width of the edge peak and at the pole scale), refined until every
@@ -696,7 +696,7 @@ def _steps() -> list[Step]:
         section=secB,
         remark=r"The blocks of $(H-w)^{-1}$ are $w G(w^2)$, $G(w^2) X$, $X^\top G(w^2)$ and $w \tilde G(w^2)$ with "
                r"$G(z) = (XX^\top - z)^{-1}$; the last check compares the library's entries "
-               r"(\texttt{symdyn.spikes}) with the Woodbury result, modulo $R^2 = (z-\lambda_-)(z-\lambda_+)$.",
+               r"(\texttt{rank\_one\_denoising.spectral}) with the Woodbury result, modulo $R^2 = (z-\lambda_-)(z-\lambda_+)$.",
     ))
     T_at = mpl.T_closed(LSTAR)
     add(Step(
@@ -1145,7 +1145,7 @@ def _steps() -> list[Step]:
         "decay-amplitudes", "Below threshold: the $t^{-3/4}$ amplitudes",
         r"Below threshold every density is $w(\lambda) r(\lambda)$ with $r \approx 2c^{1/4}\sqrt{\lambda_+ - \lambda}$, "
         r"and Laplace's method gives $m_u \approx K_u t^{-3/4}$, $m_v \approx K_v t^{-3/4}$ with the amplitudes "
-        r"of \texttt{spikes.decay\_amplitudes}.",
+        r"of \texttt{spectral.decay\_amplitudes}.",
         (
             r"\int_0^\infty e^{-\tau x} x^{1/2}\, dx = \frac{\sqrt\pi}{2\tau^{3/2}}, \qquad "
             r"\langle e^{\tau\sqrt\lambda} w r\rangle \approx e^{\tau s_+} w(\lambda_+)\sqrt\pi\, c^{1/4} "
@@ -1237,7 +1237,7 @@ def _steps() -> list[Step]:
             ], regime=r"at threshold, written with $c = q^4$, $\theta = q$, $q > 0$"),
             Agree(thr_composed, thr_library, thr_pts,
                   names=("the edge asymptotics composed with the Laplace integral",
-                         r"\texttt{spikes.threshold\_amplitudes}")),
+                         r"\texttt{spectral.threshold\_amplitudes}")),
         ),
         section=secD,
         stated=True,

@@ -67,7 +67,7 @@ from scipy import integrate, stats
 
 from ...exact import exact_sign, to_mp
 from ...params import Params
-from ... import spikes
+from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
 from .conventions import CONVENTIONS

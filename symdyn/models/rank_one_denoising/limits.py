@@ -22,7 +22,7 @@ import math
 import mpmath as mp
 import sympy as sp
 
-from ... import spikes
+from . import spectral as spikes
 from ...exact import to_mp
 from ...results import Decay, Limit, NumericCheck, Regime
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_

@@ -41,7 +41,7 @@ from ...simulate.chiral import (
 from ...simulate.driver import check_run_arguments, run_trials
 from ...simulate.memory import available_memory, format_bytes
 from ...simulate.result import SimulationResult, Simulator
-from ... import spikes
+from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
 

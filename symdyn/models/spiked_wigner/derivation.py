@@ -37,7 +37,7 @@ from typing import Any, Callable, Mapping
 import mpmath as mp
 import sympy as sp
 
-from ... import spikes
+from ..rank_one_denoising import spectral as spikes
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...exact import exact_sign, to_mp
 from ...tex import equation, latex
@@ -822,7 +822,7 @@ def _steps() -> list[Step]:  # noqa: C901 - one long, flat list of steps
         r"The rectangular spike is $\theta U J U^\top$ with $U = [(u;0), (0;v)]$, $J = "
         r"\begin{pmatrix}0&1\\1&0\end{pmatrix}$, so the scalar Sherman--Morrison step becomes a $2\times 2$ "
         r"Woodbury step: $U^\top (H-w)^{-1} U \to (D^{-1} + \theta J)^{-1}$, $D = \mathrm{diag}(w m_1(w^2), w m_2(w^2))$. "
-        r"Its entries (the resolvents of $\nu_{uu}$, $\nu_{vv}$, $\nu_{uv}$, \texttt{symdyn.spikes}) share the "
+        r"Its entries (the resolvents of $\nu_{uu}$, $\nu_{vv}$, $\nu_{uv}$, \texttt{rank\_one\_denoising.spectral}) share the "
         r"denominator $1 - \theta^2 T(z)$, $z = w^2$: one pole $\lambda_*$ for the whole family, as the single "
         r"pole $1 + \theta g = 0$ of the spiked Wigner model. At $c = 1$ ($D = gI$) the basis "
         r"$e_\pm = (u; \pm v)/\sqrt2$ diagonalises it into two spiked Wigner resolvents with spikes $\pm\theta$.",
