@@ -203,16 +203,16 @@ def test_agree_requires_the_same_quantities():
 
 
 def test_agree_with_contour_integral_catches_a_wrong_uv_weight():
-    pts = [r for r in D._regions("above")][:1]
-    right = Agree(D._closed_weights, D._contour_weights, pts).verify(dps=30)
+    pts = [r for r in D.regions("above")][:1]
+    right = Agree(D.closed_weights, D.contour_weights, pts).verify(dps=30)
     assert right.passed
 
     def wrong(pt, dps):
-        w = D._closed_weights(pt, dps)
-        w["uv"] = w["uv"] / D._mp(theta, pt, dps + 10)   # (theta^4 - c)/theta^4 instead of /theta^3
+        w = D.closed_weights(pt, dps)
+        w["uv"] = w["uv"] / D.mp_at(theta, pt, dps + 10)   # (theta^4 - c)/theta^4 instead of /theta^3
         return w
 
-    assert not Agree(wrong, D._contour_weights, pts).verify(dps=30).passed
+    assert not Agree(wrong, D.contour_weights, pts).verify(dps=30).passed
 
 
 # ------------------------------------------------------------------------- AllOf, errors
