@@ -65,7 +65,7 @@ import numpy as np
 import sympy as sp
 from scipy import integrate, stats
 
-from ...exact import exact_sign, to_mp
+from ...exact import exact_sign, to_float, to_mp
 from ...params import Params
 from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
@@ -109,10 +109,6 @@ def bbp_window(can: Canonical, p: int, n: int) -> tuple[float, float]:
     """``(|theta^4/c - 1|, 3 m^(-1/3))`` with ``m = min(p, n)``: inside the BBP window when the first is smaller."""
     dist = abs(float(sp.N(can.theta**4 / can.c - 1, 20)))
     return dist, 3.0 * min(p, n) ** (-1.0 / 3.0)
-
-
-def _flt(x: Any) -> float:
-    return float(sp.N(x, 30))
 
 
 # ----------------------------------------------------------------------------- bulk integrals
@@ -209,14 +205,14 @@ class RankOneSignRisk:
         self.amplitude_mp = to_mp(sp.sqrt(D) / th * comb, dps) if self._sign != 0 else mp.mpf(0)
         self.amplitude = float(self.amplitude_mp)
         zu, zv = spikes.zeta_u().subs(vals), spikes.zeta_v().subs(vals)
-        self.zeta_u, self.zeta_v = _flt(zu), _flt(zv)
+        self.zeta_u, self.zeta_v = to_float(zu), to_float(zv)
         self.sqrt_zu, self.sqrt_zv = to_mp(sp.sqrt(zu), dps), to_mp(sp.sqrt(zv), dps)
         self.A = to_mp(can.alpha * sp.sqrt(zu), dps)
         self.B = to_mp(can.kappa * can.beta * sp.sqrt(zv), dps)
         self.s1 = to_mp(spikes.outlier().subs(vals), dps)
-        self.gap = _flt(spikes.gap().subs(vals))
-        self.alpha, self.beta_hat = _flt(can.alpha), _flt(can.kappa * can.beta)
-        self.rho_hat = _flt(can.kappa**2 * (1 - can.beta**2))
+        self.gap = to_float(spikes.gap().subs(vals))
+        self.alpha, self.beta_hat = to_float(can.alpha), to_float(can.kappa * can.beta)
+        self.rho_hat = to_float(can.kappa**2 * (1 - can.beta**2))
         sa2, sb2 = sign_sigma(can, p, n, dps)
         self.sigma_a, self.sigma_b = float(mp.sqrt(sa2)), float(mp.sqrt(sb2))
         self.sigma = float(mp.sqrt(sa2 + sb2))
@@ -229,7 +225,7 @@ class RankOneSignRisk:
             f"<u1,a0> + <v1,b0> estimated as sigma_n = sqrt(zeta_u (1-alpha^2)/p + kappa^2 zeta_v (1-beta^2)/n) "
             f"= {self.sigma:.4g} at p x n = {p} x {n} (spec 5.2, an approximation); "
             f"P(wrong sign) = Phi(-|A+B|/sigma_n)")
-        self._bulk = _Bulk(_flt(can.c), _flt(can.theta))
+        self._bulk = _Bulk(to_float(can.c), to_float(can.theta))
         self._cache: dict[tuple, dict[str, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ time parts
