@@ -57,7 +57,6 @@ checker (:mod:`symdyn.check`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import mpmath as mp
@@ -66,6 +65,7 @@ import sympy as sp
 from scipy import integrate, stats
 
 from ...exact import exact_sign, to_float, to_mp
+from .._spectral_finite_size import FiniteSize
 from ...params import Params
 from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
@@ -78,14 +78,6 @@ __all__ = ["finite_size", "FiniteSize", "RankOneSignRisk", "sign_sigma", "wrong_
 #: Observables whose dependence on the amplitude is known here.
 SUPPORTED = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b", "a_share", "energy")
 _EXTRA_KEY = "amplitude"
-
-
-@dataclass(frozen=True)
-class FiniteSize:
-    """Known finite-size effects at given sizes (the :class:`symdyn.check.FiniteSizeEffects` interface)."""
-
-    notes: tuple[str, ...]
-    sign: "RankOneSignRisk | None"
 
 
 def sign_sigma(can: Canonical, p: int, n: int, dps: int = 30) -> tuple[mp.mpf, mp.mpf]:

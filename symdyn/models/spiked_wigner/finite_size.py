@@ -41,7 +41,6 @@ is reported as a note.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import mpmath as mp
@@ -50,6 +49,7 @@ import sympy as sp
 from scipy import stats
 
 from ...exact import exact_sign, to_float, to_mp
+from .._spectral_finite_size import FiniteSize
 from ...numeric.arithmetic import MPFR
 from ...numeric.rules import GaussChebyshev
 from .constants import exact_constants
@@ -61,14 +61,6 @@ SUPPORTED = ("m", "energy", "N", "Q")
 _EXTRA_KEY = "amplitude"
 _DPS = 30
 _HERMITE = 40
-
-
-@dataclass(frozen=True)
-class FiniteSize:
-    """Known finite-size effects at a size (the :class:`symdyn.check.FiniteSizeEffects` interface)."""
-
-    notes: tuple[str, ...]
-    sign: "SpikedWignerSignRisk | None"
 
 
 class SpikedWignerSignRisk:
