@@ -73,7 +73,7 @@ from .canonical import Canonical, canonical
 from .conventions import CONVENTIONS
 
 __all__ = ["finite_size", "FiniteSize", "RankOneSignRisk", "sign_sigma", "wrong_sign_probability",
-           "bbp_window", "SUPPORTED"]
+           "bbp_window", "BulkQuadrature", "flow_basis", "gd_basis", "SUPPORTED"]
 
 #: Observables whose dependence on the amplitude is known here.
 SUPPORTED = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b", "a_share", "energy")
@@ -119,7 +119,7 @@ def _gl_panels(t_scale: float, levels: int = 24, nodes: int = 48) -> tuple[np.nd
     return np.concatenate(X), np.concatenate(W)
 
 
-class _Bulk:
+class BulkQuadrature:
     """Bulk parts (without the outlier atom) of ``nu_uu, nu_vv, nu_uv, mu_1, mu_2`` as phi-quadratures.
 
     ``integrals(C, S, LCS, L2, C2, CS, at0)`` integrates given node values of the
@@ -157,7 +157,7 @@ class _Bulk:
         return float(self.w[measure] @ values + self.zero[measure] * at0)
 
 
-def _basis_flow(s: np.ndarray, t: float, s1: float) -> dict[str, np.ndarray]:
+def flow_basis(s: np.ndarray, t: float, s1: float) -> dict[str, np.ndarray]:
     """Flow basis at singular values ``s``, scaled by ``e^{-t s1}`` (``C``, ``S = sigma``) or ``e^{-2 t s1}``."""
     up = np.exp(t * (s - s1))
     om = -np.expm1(-2 * t * s)                                  # 1 - e^{-2ts}
@@ -168,7 +168,7 @@ def _basis_flow(s: np.ndarray, t: float, s1: float) -> dict[str, np.ndarray]:
     return {"C": C, "S": S, "C2": C * C, "L2": sh * sh, "CS": C * S, "LCS": s * sh * C}
 
 
-def _basis_gd(s: np.ndarray, k: float, eta: float, s1: float) -> dict[str, np.ndarray]:
+def gd_basis(s: np.ndarray, k: float, eta: float, s1: float) -> dict[str, np.ndarray]:
     """GD basis ``C_k, sigma_k`` scaled by ``(1 + eta s1)^(-k)`` (no energy for GD)."""
     g = 1 + eta * s1
     rp, rm = (1 + eta * s) / g, (1 - eta * s) / g
@@ -217,7 +217,7 @@ class RankOneSignRisk:
             f"<u1,a0> + <v1,b0> estimated as sigma_n = sqrt(zeta_u (1-alpha^2)/p + kappa^2 zeta_v (1-beta^2)/n) "
             f"= {self.sigma:.4g} at p x n = {p} x {n} (spec 5.2, an approximation); "
             f"P(wrong sign) = Phi(-|A+B|/sigma_n)")
-        self._bulk = _Bulk(to_float(can.c), to_float(can.theta))
+        self._bulk = BulkQuadrature(to_float(can.c), to_float(can.theta))
         self._cache: dict[tuple, dict[str, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ time parts
@@ -272,8 +272,8 @@ class RankOneSignRisk:
                 if energy:
                     put("Qpa", 2 * (traj["energy"][j] / xs) * traj["Q_a"][j] * g2)
                     put("xs", xs)
-            b = _basis_gd(bulk.s, tf, float(sp.N(can.eta, 30)), s1) if can.gd else _basis_flow(bulk.s, tf, s1)
-            b0 = _basis_gd(np.zeros(1), tf, float(sp.N(can.eta, 30)), s1) if can.gd else _basis_flow(np.zeros(1), tf, s1)
+            b = gd_basis(bulk.s, tf, float(sp.N(can.eta, 30)), s1) if can.gd else flow_basis(bulk.s, tf, s1)
+            b0 = gd_basis(np.zeros(1), tf, float(sp.N(can.eta, 30)), s1) if can.gd else flow_basis(np.zeros(1), tf, s1)
             at0 = {k: float(v[0]) for k, v in b0.items()}
             for meas, funcs in (("uu", ("C", "C2", "L2", "LCS")), ("vv", ("C", "C2", "L2", "LCS")),
                                 ("uv", ("S", "CS", "L2", "C2")), ("mu1", ("C2", "L2", "LCS")),
