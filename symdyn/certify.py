@@ -26,7 +26,7 @@ Building blocks
   ``analytic`` flag) and raise.  Integrands take ``(z, analytic)`` and must forward
   ``analytic`` to every function with a branch cut: use :func:`sqrt`,
   :func:`log`, :func:`rsqrt`, :func:`power` here, or write the integrand through
-  entire functions (:func:`cosh_sqrt`, :func:`sinhc_sqrt`).
+  entire functions (such as :func:`cosh_sqrt`).
 * :func:`certified_sign`, :func:`refine_crossing` -- sign-certified bisection.
 * :class:`CertifiedValue`, :class:`CertifiedTrajectory` -- result objects whose
   JSON carries ``value``, ``lower``, ``upper`` (decimal strings rounded outward).
@@ -64,7 +64,7 @@ __all__ = [
     "enclose", "to_arb", "arb_bounds", "arb_from_fraction", "mpf_to_fraction", "certified_sign",
     "CertifiedValue", "CertifiedTrajectory", "from_arb",
     "certify_real_algebraic", "certify_closed_form", "certify_algebraic",
-    "sqrt", "rsqrt", "log", "power", "cosh_sqrt", "sinhc_sqrt",
+    "sqrt", "rsqrt", "log", "power", "cosh_sqrt",
     "integrate", "refine_crossing", "certify_trajectory",
 ]
 
@@ -551,12 +551,6 @@ def cosh_sqrt(z):
     """``cosh(sqrt(z)) = 0F1(; 1/2; z/4)``: entire in ``z``, no branch cut."""
     fl = flint_module()
     return (z / 4).hypgeom_0f1(fl.arb(fl.fmpq(1, 2)))
-
-
-def sinhc_sqrt(z):
-    """``sinh(sqrt(z))/sqrt(z) = 0F1(; 3/2; z/4)``: entire in ``z``, no branch cut."""
-    fl = flint_module()
-    return (z / 4).hypgeom_0f1(fl.arb(fl.fmpq(3, 2)))
 
 
 # ----------------------------------------------------------------------------- integrals

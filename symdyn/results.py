@@ -19,7 +19,6 @@ import sympy as sp
 
 from .exact import mp_to_decimal, mp_to_decimal_directed
 from .params import Params
-from .laws.bbp import Regime  # noqa: F401  (transitional: models' derivations still import it from here)
 
 __all__ = [
     "Estimate",

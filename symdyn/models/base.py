@@ -18,7 +18,7 @@ neutral defaults: :meth:`Model.finite_size` (known finite-size effects),
 
 :class:`PackagedModel` implements the views by delegating to the conventional modules of
 the model's own package (``canonical``, ``evaluation``, ``limits``, ``boundaries``,
-``derivation``, ``simulation``, ``finite_size``, ``certified``); that is the only lookup
+``derivation`` (a module or a package), ``simulation``, ``finite_size``, ``certified``); that is the only lookup
 mechanism.  ``CONTRIBUTING.md`` has the recipe for a new model.
 """
 
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
 
 from ..bibliography import Citation
 from ..errors import ObservableError, ParameterError, UnsupportedError
-from ..params import MAX_DPS, MIN_DPS, ParamSpec, Params, build_params, check_dps, parse_time  # noqa: F401
+from ..params import ParamSpec, Params, build_params, parse_time
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..derive import Derivation
@@ -470,8 +470,8 @@ class PackagedModel(Model):
     """A model whose views are the conventional modules of its own package.
 
     ``canonical.py`` (``resolve``, ``canonical``), ``evaluation.py`` (``evaluate``),
-    ``limits.py`` (``limit``), ``boundaries.py`` (``boundary``), ``derivation.py``
-    (``derivation``), ``simulation.py`` (the class named by ``simulator_name``),
+    ``limits.py`` (``limit``), ``boundaries.py`` (``boundary``), ``derivation`` (a module or
+    package with ``derivation()``), ``simulation.py`` (the class named by ``simulator_name``),
     ``finite_size.py`` (``finite_size``), ``certified.py`` (``certify_trajectory``).
     A view is used only when its capability is declared; modules are imported on first use.
     """

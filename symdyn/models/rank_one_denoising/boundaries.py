@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...errors import CertificationError, UnsupportedError
+from ...errors import UnsupportedError
 from ...exact import to_mp
 from ...laws.bbp import Regime
 from ...results import Quantity as Boundary
@@ -77,12 +77,8 @@ def boundary(model, quantity: str, params, *, dps: int = 30, certify: bool = Fal
     enclosures = None
     method = "exact closed form (SymPy), evaluated with adaptive precision (evalf, strict)"
     if certify:
-        try:
-            from ...certify import certify_algebraic
-        except ImportError as exc:  # python-flint (the 'certify' extra) missing
-            raise CertificationError(
-                f"certification is not available ({exc}); install the extra: pip install 'symdyn[certify]'"
-            ) from None
+        from ...certify import certify_algebraic  # python-flint itself is imported lazily there
+
         enclosures, method = certify_algebraic(exact, dps)
     return Boundary(model=model.name, quantity=quantity, params=params, dps=dps, values=values, exact=exact,
                     method=method, regime=regime, note=note, enclosures=enclosures)

@@ -42,6 +42,7 @@ from typing import Any, Sequence
 import mpmath as mp
 import sympy as sp
 
+from ...exact import to_mp
 from ...numeric.arithmetic import MPFR, Arithmetic
 from ...numeric.adaptive import GUARD_DIGITS, QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
@@ -94,8 +95,8 @@ class Evaluator:
                 num = {k: self.arith.num(v) for k, v in mpc.items()}
                 num["s_ref"] = num["s1"] if self.s_ref_is_s1 else num["s_plus"]
                 if self.gd:
-                    num["eta"] = self.arith.num(to_mp_exact(self.can.eta, dps + 5))
-                num["r0"] = self.arith.num(to_mp_exact(self.can.r0, dps + 5))
+                    num["eta"] = self.arith.num(to_mp(self.can.eta, dps + 5))
+                num["r0"] = self.arith.num(to_mp(self.can.r0, dps + 5))
             self._consts[dps] = num
         return self._consts[dps]
 
@@ -159,7 +160,7 @@ class Evaluator:
         nd = self.nodes(order, dps)
         gd = self.gd
         with a.workdps(dps):
-            t = a.num(to_mp_exact(t_exact, dps + 5))
+            t = a.num(to_mp(t_exact, dps + 5))
             s_ref = K["s_ref"]
             alpha, bh, rh = K["alpha"], K["beta_hat"], K["rho_hat"]
             th, c = K["theta"], K["c"]
@@ -339,16 +340,16 @@ class Evaluator:
 
     def _x_scale(self, dps: int):
         with self.arith.workdps(dps):
-            return self.arith.num(to_mp_exact(self.can.x_scale, dps + 5))
+            return self.arith.num(to_mp(self.can.x_scale, dps + 5))
 
     def _log_scale(self, t_exact, dps: int) -> mp.mpf:
         """log of the factor removed by the scaling: t s_ref (flow) or k log(1 + eta s_ref) (GD)."""
         with mp.workdps(dps + 5):
             key = "s1" if self.s_ref_is_s1 else "s_plus"
-            s_ref = to_mp_exact(self.ex.exprs[key], dps + 5)
+            s_ref = to_mp(self.ex.exprs[key], dps + 5)
             if self.gd:
-                return int(t_exact) * mp.log1p(to_mp_exact(self.can.eta, dps + 5) * s_ref)
-            return to_mp_exact(t_exact, dps + 5) * s_ref
+                return int(t_exact) * mp.log1p(to_mp(self.can.eta, dps + 5) * s_ref)
+            return to_mp(t_exact, dps + 5) * s_ref
 
 
 def _shc3_series(y, eps):
@@ -363,12 +364,6 @@ def _shc3_series(y, eps):
         term = term * y2 / ((2 * j + 2) * (2 * j + 3))
         total += term
     return total
-
-
-def to_mp_exact(x, dps: int) -> mp.mpf:
-    from ...exact import to_mp
-
-    return to_mp(sp.sympify(x), dps)
 
 
 # ----------------------------------------------------------------------------- public entry
