@@ -92,30 +92,13 @@ def _params_section(model: "Model", params: "Params", example_note: str) -> ltx.
 
 
 def _derivation_section(result: Any, error: str) -> ltx.Section:
+    """The derivation as ``symdyn derive --latex`` renders it (one renderer: ``Derivation.sections``)."""
     if result is None:
         return ltx.Section("Derivation", r"\emph{Not available:} " + ltx.escape(error))
-    groups: dict[str, list[ltx.Section]] = {}
-    for sr in result.steps:
-        step, res = sr.step, sr.result
-        body = [step.statement.strip()]
-        for eq in step.equations:
-            body.append("\\begin{equation}\n" + eq.strip() + "\n\\end{equation}")
-        if step.remark:
-            body.append(step.remark.strip())
-        status = {"passed": r"\textbf{passed}", "failed": r"\textbf{FAILED}"}.get(str(res.status),
-                                                                                 r"\textbf{" + ltx.escape(str(res.status)).upper() + "}")
-        prefix = r"\emph{Stated result.} " if step.stated else ""
-        body.append(prefix + f"\\emph{{Verification}} ({status}, {res.seconds:.2f}\\,s): "
-                    + ltx.prose(res.description) + ". " + ltx.prose(f"{res.method}: {res.evidence}"))
-        groups.setdefault(step.section or "Steps", []).append(ltx.Section(step.title, "\n\n".join(body)))
-    n_ok = sum(s.passed for s in result.steps)
-    head = (f"{n_ok} of {len(result.steps)} steps verified at {result.dps} digits "
-            f"(seed {ltx.escape(str(result.seed))}, {result.seconds:.1f}\\,s).")
-    if not result.passed:
-        head += " \\textbf{Failed:} " + ltx.escape(", ".join(result.failed)) + "."
-    intro = result.derivation.introduction.strip()
-    subs = tuple(ltx.Section(name, "", tuple(items)) for name, items in groups.items())
-    return ltx.Section("Derivation", (intro + "\n\n" if intro else "") + head, subs)
+    derivation = result.derivation
+    intro = derivation.introduction.strip()
+    head = derivation.summary(result)
+    return ltx.Section("Derivation", (intro + "\n\n" if intro else "") + head, tuple(derivation.sections(result)))
 
 
 def _boundaries_section(items: Sequence[tuple[str, Any, str]], dps: int) -> ltx.Section:

@@ -187,11 +187,11 @@ class Derivation:
                 task.advance()
         return DerivationResult(self, tuple(out), dps, seed, time.perf_counter() - start)
 
-    def to_latex(self, result: DerivationResult | None = None, *, author: str = "symdyn", date: str = "") -> str:
-        """A complete LaTeX document: one subsection per step, grouped by section.
+    def sections(self, result: DerivationResult | None = None) -> list[Section]:
+        """The steps as LaTeX sections (one subsection per step, grouped by section), each with its
+        statement, its numbered equations and how it was verified (if *result* is given).
 
-        Each step gives its statement, its numbered equations, and how it was
-        verified (status, method, evidence) if *result* is given.
+        The one renderer of a derivation: :meth:`to_latex` and ``symdyn report`` both use it.
         """
         by_key = {s.step.key: s.result for s in result.steps} if result is not None else {}
         groups: dict[str, list[Section]] = {}
@@ -210,15 +210,22 @@ class Derivation:
                 body.append(prefix + _latex_verification(res))
             groups.setdefault(step.section or "Steps", []).append(
                 Section(step.title, "\n\n".join(body), label=f"step:{step.key}"))
-        sections = [Section(name, "", tuple(subs)) for name, subs in groups.items()]
-        summary = ""
-        if result is not None:
-            n_ok = sum(s.passed for s in result.steps)
-            summary = (f"\n\n{n_ok} of {len(result.steps)} steps verified at {result.dps} digits "
-                       f"(seed {escape(str(result.seed))}, {result.seconds:.1f} s).")
-            if not result.passed:
-                summary += " Failed: " + escape(", ".join(result.failed)) + "."
-        return document(self.title, sections, author=author, date=date,
+        return [Section(name, "", tuple(subs)) for name, subs in groups.items()]
+
+    @staticmethod
+    def summary(result: DerivationResult) -> str:
+        """One sentence (LaTeX text): how many steps verified, at which precision and seed."""
+        n_ok = sum(s.passed for s in result.steps)
+        text = (f"{n_ok} of {len(result.steps)} steps verified at {result.dps} digits "
+                f"(seed {escape(str(result.seed))}, {result.seconds:.1f} s).")
+        if not result.passed:
+            text += " Failed: " + escape(", ".join(result.failed)) + "."
+        return text
+
+    def to_latex(self, result: DerivationResult | None = None, *, author: str = "symdyn", date: str = "") -> str:
+        """A complete LaTeX document of :meth:`sections`, with the verification summary in the abstract."""
+        summary = "" if result is None else "\n\n" + self.summary(result)
+        return document(self.title, self.sections(result), author=author, date=date,
                         abstract=(self.introduction.strip() + summary).strip(),
                         bibliography=self.bibliography or None)
 
