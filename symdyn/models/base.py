@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..progress import Progress
     from ..results import Limit, Quantity, Trajectory
 
-__all__ = ["ObservableSpec", "QuantitySpec", "EventSpec", "OptionSpec", "Model", "PackagedModel", "CAPABILITIES"]
+__all__ = ["ObservableSpec", "QuantitySpec", "EventSpec", "OptionSpec", "Model", "PackagedModel", "CAPABILITIES",
+           "closed_form_quantity"]
 
 #: The views a model can declare in :attr:`Model.capabilities`.
 CAPABILITIES = frozenset({
@@ -466,6 +467,24 @@ def _lookup(model: Model, kind: str, specs: Sequence[_Named], name: str, params:
     return found
 
 
+def closed_form_quantity(model: Model, quantity: str, params: Params, exact: Mapping[str, Any], *,
+                         regime: str | None = None, note: str = "", dps: int = 30, certify: bool = False) -> "Quantity":
+    """A :class:`~symdyn.results.Quantity` from exact SymPy closed forms: adaptive-precision values
+    and, with ``certify``, rigorous enclosures (algebraic numbers, python-flint)."""
+    from ..exact import to_mp
+    from ..results import Quantity
+
+    values = {k: to_mp(v, dps) for k, v in exact.items()}
+    enclosures = None
+    method = "exact closed form (SymPy), evaluated with adaptive precision (evalf, strict)"
+    if certify:
+        from ..certify import certify_algebraic  # python-flint itself is imported lazily there
+
+        enclosures, method = certify_algebraic(exact, dps)
+    return Quantity(model=model.name, quantity=quantity, params=params, dps=dps, values=values, exact=dict(exact),
+                    method=method, regime=regime, note=note, enclosures=enclosures)
+
+
 class PackagedModel(Model):
     """A model whose views are the conventional modules of its own package.
 
@@ -508,11 +527,23 @@ class PackagedModel(Model):
         return self._layer("limits").limit(self, params, dps=dps, check=check)
 
     def boundary(self, quantity, params, *, dps: int = 30, certify: bool = False) -> "Quantity":
+        """A quantity of the ``boundaries`` module: one of its ``COMPUTED`` quantities (a function
+        ``(model, params, *, dps, certify) -> Quantity``, e.g. a root of an integral equation), or a
+        closed form from its ``boundary_exact(model, quantity, params) -> (exact, regime, note)``,
+        evaluated at ``dps`` digits (``certify``: enclosures of the algebraic numbers)."""
+        from ..params import check_dps
+
         self.require("boundary", "quantities")
         self.quantity(quantity)
         if certify:
             self.require("certify-boundary", "certified quantities")
-        return self._layer("boundaries").boundary(self, quantity, params, dps=dps, certify=certify)
+        dps = check_dps(dps)
+        layer = self._layer("boundaries")
+        if quantity in layer.COMPUTED:
+            return layer.COMPUTED[quantity](self, params, dps=dps, certify=certify)
+        exact, regime, note = layer.boundary_exact(self, quantity, params)
+        return closed_form_quantity(self, quantity, params, exact, regime=regime, note=note, dps=dps,
+                                    certify=certify)
 
     def certify_trajectory(self, params, times, *, dps=30, observables=None, progress=None):
         self.require("certify-trajectory", "certified evaluation of its trajectory")
