@@ -137,6 +137,10 @@ def verify_cmd(ctx, model_name, target, words, points, seed, dps, times, claim_f
     k = whole_number(points, "--points", 1)
     s = whole_number(seed, "--seed", 0)
     params = parse_assignments(words)
+    if "t" in params:  # t=LO:HI or t=VALUE: the times, like --t
+        if times is not None:
+            raise ParameterError("give the times once: either t=... or --t")
+        times = params.pop("t")
     model = load_model(model_name)
     _, _, _, parsed = prepare(model, target, claim, t=times, **params)  # every input error before any work
     result = verify(model, target, parsed, points=k, seed=s, dps=dps, t=times, progress=DelayedProgress(),

@@ -4,7 +4,9 @@ The symbols a claim may use are the model's parameters by their LaTeX names
 (``ParamSpec.latex``: ``c``, ``\theta``, ``\varepsilon``, ``r_0`` ...; ``symdyn
 models --json`` lists them) and, for a target that depends on time, the time
 ``t`` (``k`` for discrete GD).  Parameters whose LaTeX is not a single name (such
-as ``\alpha/\beta``) are not symbols.
+as ``\alpha/\beta``) are not symbols.  The entries of a list-valued parameter
+(``sigma=3,2,1``, LaTeX ``\sigma``) are ``\sigma_1``, ``\sigma_{k}``, ``\sigma_{k+1}``:
+the index is a whole number or an expression in the parameters, counted from 1.
 
 >>> import symdyn as sd
 >>> claim = parse_claim(sd.model("rank-one-denoising"), r"\theta\left(1+\frac{c}{\theta^{2}}\right)")
@@ -14,9 +16,9 @@ as ``\alpha/\beta``) are not symbols.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import sympy as sp
 
@@ -26,20 +28,33 @@ from ._parser import latex_name, parse
 from ._printing import latex as _latex
 from ._printing import text as _text
 
-__all__ = ["Claim", "SymbolTable", "symbol_table", "parse_claim", "read_claim_file", "strip_delimiters"]
+__all__ = ["Claim", "SymbolTable", "symbol_table", "parse_claim", "read_claim_file", "strip_delimiters", "list_valued"]
+
+
+def list_valued(spec) -> bool:
+    """Whether a parameter holds a list of numbers (a ``Vector`` domain, e.g. ``sigma=3,2,1``)."""
+    return hasattr(spec.domain, "element")
 
 
 @dataclass(frozen=True)
 class SymbolTable:
-    """Allowed names (canonical key -> symbol), the parameter behind each symbol, and its LaTeX."""
+    """Allowed names (canonical key -> symbol), the parameter behind each symbol, and its LaTeX.
+
+    ``indexers`` build the entries of list-valued parameters (``\\sigma_1``,
+    ``\\sigma_{k+1}``); ``indexed`` records each one built: symbol -> (parameter, index).
+    """
 
     by_key: Mapping[str, sp.Symbol]
     parameter: Mapping[sp.Symbol, str]
-    latex: Mapping[sp.Symbol, str]
+    latex: dict[sp.Symbol, str]
     time: sp.Symbol | None
+    indexers: Mapping[str, Callable[[sp.Expr], sp.Symbol]] = field(default_factory=dict)
+    indexed: dict[sp.Symbol, tuple[str, sp.Expr]] = field(default_factory=dict)
+    list_names: tuple[str, ...] = ()
 
     def describe(self) -> str:
         names = [self.latex[s] for s in self.by_key.values() if s is not self.time]
+        names += [f"{latex}_{{i}}" for latex in self.list_names]
         text = ", ".join(names) if names else "no parameters"
         if self.time is not None:
             text += f" and the time {self.latex[self.time]}"
@@ -51,9 +66,17 @@ def symbol_table(model, time_name: str | None = None) -> SymbolTable:
     by_key: dict[str, sp.Symbol] = {}
     parameter: dict[sp.Symbol, str] = {}
     latex: dict[sp.Symbol, str] = {}
+    indexers: dict[str, Callable[[sp.Expr], sp.Symbol]] = {}
+    indexed: dict[sp.Symbol, tuple[str, sp.Expr]] = {}
+    list_names = []
     for spec in model.parameter_specs:
         key = latex_name(spec.latex) if spec.latex else None
         if key is None or key in by_key:
+            continue
+        if list_valued(spec):
+            if "_" not in key:
+                indexers[key] = _indexer(spec, latex, indexed)
+                list_names.append(spec.latex)
             continue
         sym = sp.Symbol(spec.name)
         by_key[key] = sym
@@ -64,7 +87,18 @@ def symbol_table(model, time_name: str | None = None) -> SymbolTable:
         time = sp.Symbol(time_name)
         by_key[time_name] = time
         latex[time] = time_name
-    return SymbolTable(by_key, parameter, latex, time)
+    return SymbolTable(by_key, parameter, latex, time, indexers, indexed, tuple(list_names))
+
+
+def _indexer(spec, latex: dict[sp.Symbol, str], indexed: dict[sp.Symbol, tuple[str, sp.Expr]]):
+    def build(index: sp.Expr) -> sp.Symbol:
+        simple = index.is_Integer or index.is_Symbol
+        sym = sp.Symbol(f"{spec.name}_{index}" if simple else f"{spec.name}_({_text(index)})")
+        latex[sym] = f"{spec.latex}_{{{_latex(index, latex)}}}"
+        indexed[sym] = (spec.name, index)
+        return sym
+
+    return build
 
 
 @dataclass(frozen=True)
@@ -104,10 +138,18 @@ def parse_claim(model, text: str, *, time_name: str | None = None) -> Claim:
         raise ParameterError(f"claim: {len(text)} characters is longer than the limit of {MAX_LENGTH}")
     table = symbol_table(model, time_name)
     source = strip_delimiters(text)
-    expr = parse(source, table.by_key, describe_allowed=table.describe())
-    used = expr.free_symbols
+    expr = parse(source, table.by_key, describe_allowed=table.describe(), indexed=table.indexers)
+    used = set(expr.free_symbols)
+    names = set()
+    for sym in used:
+        if sym in table.indexed:
+            name, index = table.indexed[sym]
+            names.add(name)
+            names.update(table.parameter[s] for s in index.free_symbols)
+        elif sym in table.parameter:
+            names.add(table.parameter[sym])
     order = [s.name for s in model.parameter_specs]
-    parameters = tuple(sorted((table.parameter[s] for s in used if s in table.parameter), key=order.index))
+    parameters = tuple(sorted(names, key=order.index))
     return Claim(source, expr, _latex(expr, table.latex), _text(expr), parameters, table.time, table)
 
 

@@ -7,7 +7,7 @@ brackets nest at most :data:`MAX_DEPTH` deep, all before the parser recurses.
 Characters outside the subset are refused with their position.
 
 >>> [t.text for t in tokenize(r"\\frac{1}{\\theta}\\,c^2")]
-['\\\\frac', '{', '1', '}', '{', '\\\\theta', '}', 'c', '^', '2']
+['\\\\frac', '{', '1', '}', '{', '\\\\theta', '}', 'c', '^', '2', '']
 >>> tokenize(r"\\frac{1}{2")
 Traceback (most recent call last):
 ...

@@ -86,7 +86,12 @@ def latex_name(latex: str) -> str | None:
     return key if parser.tok.kind == "end" else None
 
 
-def parse(text: str, symbols: Mapping[str, sp.Expr], *, describe_allowed: str | None = None) -> sp.Expr:
+#: Builds the symbol of an indexed name (``\\sigma_{k+1}``) from its index expression.
+Indexer = Callable[[sp.Expr], sp.Expr]
+
+
+def parse(text: str, symbols: Mapping[str, sp.Expr], *, describe_allowed: str | None = None,
+          indexed: Mapping[str, Indexer] | None = None) -> sp.Expr:
     """The SymPy expression of the LaTeX *text*.
 
     Parameters
@@ -98,20 +103,26 @@ def parse(text: str, symbols: Mapping[str, sp.Expr], *, describe_allowed: str | 
         ``"r_{0}"``) to the SymPy symbol they stand for.
     describe_allowed : str, optional
         How the allowed names are listed in the error for an unknown one.
+    indexed : mapping, optional
+        Names that take an index expression as subscript (a list-valued parameter
+        ``\\sigma``: ``\\sigma_1``, ``\\sigma_{k+1}``), by the key of the bare name, to
+        a function building the symbol from the parsed index.
 
     Raises
     ------
     ClaimError
         (a :class:`~symdyn.errors.ParameterError`) with a one-line message and the position.
     """
-    return _Parser(tokenize(text), symbols, describe_allowed).parse()
+    return _Parser(tokenize(text), symbols, describe_allowed, indexed).parse()
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], symbols: Mapping[str, sp.Expr], describe_allowed: str | None):
+    def __init__(self, tokens: list[Token], symbols: Mapping[str, sp.Expr], describe_allowed: str | None,
+                 indexed: Mapping[str, Indexer] | None = None):
         self.tokens = tokens
         self.i = 0
         self.symbols = dict(symbols)
+        self.indexed = dict(indexed or {})
         self.allowed = describe_allowed or (", ".join(sorted(symbols)) or "no symbols (numbers only)")
         self.depth = 0
 
@@ -227,6 +238,8 @@ class _Parser:
                     value, bare = self.factor(self.tok)
                 factors.append(value)
                 continue
+            if self.is_op("*"):
+                raise ClaimError("'*' is not a product in LaTeX: write \\cdot or \\times", tok.position)
             if not self.starts_factor():
                 break
             if tok.kind == "num":
@@ -407,6 +420,8 @@ class _Parser:
         key = name_key(tok.text, sub)
         if key in self.symbols:
             return self.symbols[key]
+        if sub and tok.text in self.indexed:
+            return self.index(tok, sub)
         if tok.text in _BESSEL and sub and self.tok.kind == "open" and self.tok.text == "(":
             return self.bessel(tok, sub)
         if tok.text in _BESSEL and sub:
@@ -422,6 +437,8 @@ class _Parser:
         key = name_key(tok.text, sub)
         if key in self.symbols:
             return self.symbols[key]
+        if sub and tok.text in self.indexed:
+            return self.index(tok, sub)
         if tok.name == "pi" and not sub:
             return sp.pi
         return self.unknown(tok, key)
@@ -429,9 +446,21 @@ class _Parser:
     def unknown(self, tok: Token, key: str) -> sp.Expr:
         raise ClaimError(f"unknown symbol {key}: the claim may use {self.allowed}", tok.position)
 
+    def subscript_expression(self, sub: tuple[str, ...]) -> sp.Expr:
+        """A subscript read as name text, parsed again as an expression (Bessel orders, indices)."""
+        return _Parser(tokenize(_subscript_source(sub)), self.symbols, self.allowed).parse()
+
+    def index(self, tok: Token, sub: tuple[str, ...]) -> sp.Expr:
+        index = self.subscript_expression(sub)
+        if not all(s in self.symbols.values() for s in index.free_symbols) or not (
+                index.is_Integer or index.free_symbols):
+            raise ClaimError(f"the index of {tok.text}_{{...}} must be a whole number or an expression in "
+                             f"the parameters, not {index}", tok.position)
+        return self.indexed[tok.text](index)
+
     def bessel(self, tok: Token, sub: tuple[str, ...]) -> sp.Expr:
         # the order was read as name text; parse it again as an expression
-        order = _Parser(tokenize(_subscript_source(sub)), self.symbols, self.allowed).parse()
+        order = self.subscript_expression(sub)
         opener = self.advance()
         argument = self.sum()
         self.expect_close(opener)

@@ -61,6 +61,8 @@ def prepare(model, target: str, claim: str | Claim, *, t: Any = None, **params: 
 
 
 def _value_text(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return ",".join(_value_text(v) for v in value)
     return _text(value) if isinstance(value, sp.Basic) else str(value)
 
 
@@ -115,7 +117,6 @@ def verify(model, target: str, claim: str | Claim, *, points: int = 20, seed: in
     budget = Budget(symbolic_seconds)
     out: list[VerifyPoint] = []
     skipped, skip_reason = 0, ""
-    symbols = {sym: name for sym, name in parsed.table.parameter.items()}
     shown = list(dict.fromkeys([*plan.fixed, *plan.ranges, *parsed.parameters]))
     max_draws = wanted + max(MAX_FAILED_START, 4 * wanted)
     with progress.task(f"verify {m.name} {tgt.label}", total=wanted) as task:
@@ -134,18 +135,7 @@ def verify(model, target: str, claim: str | Claim, *, points: int = 20, seed: in
                 if not out and skipped >= MAX_FAILED_START:
                     break
                 continue
-            values = {}
-            for sym, name in symbols.items():
-                if sym not in parsed.expr.free_symbols:
-                    continue
-                if name not in p.values:
-                    spec = plan.specs[name]
-                    raise ParameterError(f"the claim uses {spec.latex}, but {name} has no value: give {name}=VALUE"
-                                         + (f" (instead of {spec.alternative})" if spec.alternative else ""))
-                v = p.values[name]
-                if not isinstance(v, sp.Basic) or not v.is_number:
-                    raise ParameterError(f"the claim uses {plan.specs[name].latex}, but {name}={v} is not a number")
-                values[sym] = v
+            values = _claim_values(parsed, p, plan.specs)
             if parsed.time is not None and time is not None:
                 values[parsed.time] = time
             record = {n: _value_text(p.values[n]) for n in shown if n in p.values}
@@ -169,6 +159,41 @@ def verify(model, target: str, claim: str | Claim, *, points: int = 20, seed: in
         symbolic=symbolic, symbolic_evidence=evidence, drawn=tuple(plan.ranges), defaulted=plan.defaulted,
         skipped=skipped, skip_reason=skip_reason, notes=tuple(notes), seconds=_time.perf_counter() - start,
     )
+
+
+def _claim_values(claim: Claim, params, specs) -> dict[sp.Symbol, sp.Expr]:
+    """Exact values of the claim's symbols at *params* (entries of list-valued parameters included)."""
+    table = claim.table
+    values: dict[sp.Symbol, sp.Expr] = {}
+
+    def scalar(name: str) -> sp.Expr:
+        spec = specs[name]
+        if name not in params.values:
+            raise ParameterError(f"the claim uses {spec.latex}, but {name} has no value: give {name}=VALUE"
+                                 + (f" (instead of {spec.alternative})" if spec.alternative else ""))
+        return params.values[name]
+
+    used = set(claim.expr.free_symbols)
+    plain = used | {s for sym in used if sym in table.indexed for s in table.indexed[sym][1].free_symbols}
+    for sym in plain:
+        if sym in table.parameter:
+            v = scalar(table.parameter[sym])
+            if not isinstance(v, sp.Basic) or not v.is_number:
+                raise ParameterError(f"the claim uses {specs[table.parameter[sym]].latex} as a number, but "
+                                     f"{table.parameter[sym]}={_value_text(v)}")
+            values[sym] = v
+    for sym in used:
+        if sym in table.indexed:
+            name, index = table.indexed[sym]
+            entries = scalar(name)
+            i = substitute(index, values)
+            if not isinstance(entries, (tuple, list)):
+                raise ParameterError(f"{table.latex[sym]}: {name} is not list-valued here")
+            if not (i.is_Integer and 1 <= i <= len(entries)):
+                raise ParameterError(f"{table.latex[sym]} is {name}[{i}], outside 1..{len(entries)} "
+                                     f"({name}={_value_text(entries)})")
+            values[sym] = sp.sympify(entries[int(i) - 1])
+    return values
 
 
 def _point(claim: Claim, values, target_value, record, dps: int, budget: Budget) -> VerifyPoint:

@@ -215,6 +215,8 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
     ranges: dict[str, Range] = {}
     for name, value in raw.items():
         spec = specs[name]
+        if isinstance(value, str) and ":" in value and not isinstance(spec.domain, (Interval, Integer)):
+            raise ParameterError(f"{name} takes no range LO:HI ({spec.describe()}): give {name}=VALUE")
         ends = parse_range(value)
         if ends is None:
             spec.parse(value)  # a one-line ParameterError for a malformed or out-of-domain value
