@@ -9,7 +9,7 @@ from typing import Any
 import mpmath as mp
 import sympy as sp
 
-from ..errors import ParameterError, UnsupportedError
+from ..errors import ConvergenceError, ParameterError, UnsupportedError
 from ..models.base import check_dps
 from ..progress import NULL_PROGRESS, Progress
 from ._claim import Claim, parse_claim
@@ -127,7 +127,7 @@ def verify(model, target: str, claim: str | Claim, *, points: int = 20, seed: in
             try:
                 p = m.params(**raw)
                 value = tgt.compute(m, p, time, dps=dps)
-            except (ParameterError, UnsupportedError) as exc:
+            except (ParameterError, UnsupportedError, ConvergenceError) as exc:
                 if not plan.random:
                     raise
                 skipped += 1
@@ -147,6 +147,8 @@ def verify(model, target: str, claim: str | Claim, *, points: int = 20, seed: in
         raise ParameterError(f"no point where symdyn defines {tgt.label} in {draw} draws (e.g.: {skip_reason}); "
                              "fix or range the parameters (NAME=VALUE, NAME=LO:HI)")
     notes = []
+    if not plan.random and points > 1 and len(out) == 1:
+        notes.append("every value is fixed: one point (range a parameter, NAME=LO:HI, for more)")
     if len(out) < wanted:
         notes.append(f"only {len(out)} of {wanted} points: the target is undefined at most draws")
     if plan.defaulted:

@@ -84,7 +84,7 @@ def _alarm(seconds: float) -> Iterator[None]:
         raise BudgetExceeded
 
     previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))  # 0 would disable the timer
     try:
         yield
     finally:

@@ -141,11 +141,12 @@ class VerifyResult:
 
     def _table(self) -> list[str]:
         names = list(dict.fromkeys(k for p in self.points for k in p.params))
-        header = ["#"] + names + ["claim", "symdyn", "digits"]
+        regimes = any(p.regime is not None for p in self.points)
+        header = ["#"] + names + (["regime"] if regimes else []) + ["claim", "symdyn", "digits"]
         rows = []
         for i, p in enumerate(self.points, 1):
             claim = _decimal(p.claim, self.dps) if p.claim is not None else f"undefined ({p.note})"
-            rows.append([str(i)] + [p.params.get(n, "") for n in names]
+            rows.append([str(i)] + [p.params.get(n, "") for n in names] + ([p.regime or ""] if regimes else [])
                         + [claim, _decimal(p.value, self.dps), str(p.digits)])
         widths = [max(len(h), *(len(r[j]) for r in rows)) for j, h in enumerate(header)]
         lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
@@ -172,7 +173,8 @@ class VerifyResult:
             p = self.counterexample
             i = self.points.index(p) + 1
             claim = _decimal(p.claim, self.dps) if p.claim is not None else f"undefined ({p.note})"
-            lines.append(f"verdict: counterexample at point {i} ({p.where()}): claim {claim}, "
+            where = p.where() + (f"; {p.regime}" if p.regime else "")
+            lines.append(f"verdict: counterexample at point {i} ({where}): claim {claim}, "
                          f"symdyn {_decimal(p.value, self.dps)}, {p.digits} digits agree "
                          f"({self.required_digits} needed)")
         if self.symbolic is None:
