@@ -320,3 +320,17 @@ def test_list_valued_and_integer_parameters_of_a_new_model():
         sd.verify(toy, "learning-time", r"\sigma_1")
     with pytest.raises(ParameterError, match="outside 1..3"):
         sd.verify(toy, "learning-time", r"\sigma_{k+1}", sigma="3,2,1", k="3")
+
+
+def test_extreme_but_legal_claims_get_an_answer_not_a_crash():
+    tower = sd.verify(R1, "threshold", "e^{e^{e^{e^{e^{e^{c}}}}}}", points=2)
+    assert tower.verdict == "counterexample" and "floating-point exponent" in tower.counterexample.note
+    assert tower.symbolic == "undecided"
+    hard = sd.verify(R1, "threshold", r"\sin(10^{1000}c)", points=2)  # never printed as a wrong 0
+    assert hard.counterexample.claim is None and "cannot evaluate" in hard.counterexample.note
+
+
+def test_a_claim_that_is_exactly_zero_but_not_numerically_separable_is_proved_zero():
+    # below threshold m_u -> 0; cosh^2 - sinh^2 - 1 is 0 but strict evalf cannot show it
+    r = sd.verify(R1, "limit:m_u", r"\cosh^2(c) - \sinh^2(c) - 1", c="1", theta="1/2", alpha="1/2", beta="1/2")
+    assert r.verdict == "agree" and r.symbolic == "equal" and r.points[0].claim == 0

@@ -23,11 +23,15 @@ import sympy as sp
 from ..errors import ParameterError
 from ._parser import check_power
 
-__all__ = ["substitute", "numeric", "agreeing_digits", "Undefined"]
+__all__ = ["substitute", "numeric", "agreeing_digits", "Undefined", "Unevaluable"]
 
 
 class Undefined(ArithmeticError):
     """The claim has no finite value at the point (a division by zero)."""
+
+
+class Unevaluable(Undefined):
+    """SymPy cannot evaluate the claim to the requested digits there (it may be exactly 0)."""
 
 
 def substitute(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
@@ -57,16 +61,19 @@ def substitute(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
 def numeric(expr: sp.Expr, dps: int) -> mp.mpf | mp.mpc:
     """*expr* (a closed-form number) with *dps* correct digits, as an mpmath number.
 
-    Raises :class:`Undefined` for a division by zero.  A value that SymPy cannot
-    separate from zero at ``dps + 1000`` digits is returned as 0.
+    Raises :class:`Undefined` for a division by zero or a value beyond the range of
+    floating-point exponents, :class:`Unevaluable` when strict ``evalf`` cannot reach
+    *dps* correct digits within ``dps + 1000`` digits of working precision (an exact
+    zero such as ``cosh(c)^2 - sinh(c)^2 - 1``, or ``sin(10^2000)``).
     """
-    expr = sp.sympify(expr)
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise Undefined("the claim divides by zero here")
     try:
         value = sp.N(expr, dps, strict=True, maxn=dps + 1000)
     except sp.core.evalf.PrecisionExhausted:
-        value = sp.Integer(0)
+        raise Unevaluable(f"SymPy cannot evaluate the claim to {dps} digits here") from None
+    except OverflowError:
+        raise Undefined("the claim's value is beyond any floating-point exponent here") from None
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise Undefined("the claim divides by zero here")
     if not value.is_number or value.free_symbols:

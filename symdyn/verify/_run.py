@@ -13,7 +13,7 @@ from ..errors import ConvergenceError, ParameterError, UnsupportedError
 from ..models.base import check_dps
 from ..progress import NULL_PROGRESS, Progress
 from ._claim import Claim, parse_claim
-from ._evaluation import Undefined, agreeing_digits, numeric, substitute
+from ._evaluation import Undefined, Unevaluable, agreeing_digits, numeric, substitute
 from ._printing import text as _text
 from ._sampling import build_plan
 from ._symbolic import DIFFERENT, EQUAL, UNDECIDED, Budget, compare
@@ -204,7 +204,14 @@ def _point(claim: Claim, values, target_value, record, dps: int, budget: Budget)
         with mp.workdps(dps + EXTRA_DIGITS):
             claim_value = numeric(exact_claim, dps + EXTRA_DIGITS)
     except Undefined as exc:
-        return VerifyPoint(record, None, target_value.value, 0, target_value.regime, note=str(exc))
+        if isinstance(exc, Unevaluable) and compare(exact_claim, sp.Integer(0), dps, budget).status == EQUAL:
+            claim_value = mp.mpf(0)  # proved exactly zero
+        else:
+            status = None
+            if target_value.exact is not None:  # no value at all is proved different; too large is not
+                status = DIFFERENT if exact_claim.has(sp.zoo, sp.nan) else UNDECIDED
+            return VerifyPoint(record, None, target_value.value, 0, target_value.regime, status,
+                               f"the claim has no value here: {exc}", note=str(exc))
     digits = agreeing_digits(claim_value, target_value.value, dps)
     status, method = None, ""
     if target_value.exact is not None:

@@ -150,7 +150,7 @@ def compare(claim: sp.Expr, exact: sp.Expr, dps: int, budget: Budget) -> Compari
         return budget.run(lambda: _compare(claim, exact, dps, budget))
     except BudgetExceeded:
         return Comparison(UNDECIDED, f"symbolic time budget of {budget.seconds:g} s spent")
-    except (RecursionError, MemoryError):  # pragma: no cover - pathological closed forms
+    except (RecursionError, MemoryError, OverflowError):  # pathological closed forms
         return Comparison(UNDECIDED, "SymPy could not process the difference")
 
 
