@@ -7,6 +7,7 @@ exact points, independently of symdyn's evaluation and of the claim parser.
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 from typing import ClassVar
 
@@ -334,3 +335,12 @@ def test_a_claim_that_is_exactly_zero_but_not_numerically_separable_is_proved_ze
     # below threshold m_u -> 0; cosh^2 - sinh^2 - 1 is 0 but strict evalf cannot show it
     r = sd.verify(R1, "limit:m_u", r"\cosh^2(c) - \sinh^2(c) - 1", c="1", theta="1/2", alpha="1/2", beta="1/2")
     assert r.verdict == "agree" and r.symbolic == "equal" and r.points[0].claim == 0
+
+
+def test_the_symbolic_budget_interrupts_a_simplification_that_would_run_for_long():
+    # simplify() of this exact zero runs far beyond 30 s (measured); the budget stops it
+    claim = r"c^{1/4} + \cosh^{40}(c) - \left(\frac{e^{c}+e^{-c}}{2}\right)^{40}"
+    start = time.perf_counter()
+    r = sd.verify(R1, "threshold", claim, c="1/2", symbolic_seconds=1)
+    assert time.perf_counter() - start < 10  # generous: about 1.1 s
+    assert r.verdict == "agree" and r.symbolic == "undecided" and "budget" in r.symbolic_evidence

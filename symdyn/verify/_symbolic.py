@@ -15,7 +15,7 @@ point by point).  :func:`compare` decides
   precisions, or a minimal polynomial other than ``x``;
 * ``undecided`` -- neither within the budget.
 
-The budget is a wall-clock limit on the whole symbolic phase; in the main thread
+The budget limits the wall-clock time of all symbolic steps together; in the main thread
 it interrupts a running simplification (``SIGALRM``, restored afterwards), in other
 threads it is checked between the steps only.
 
@@ -51,26 +51,29 @@ class BudgetExceeded(Exception):
 
 
 class Budget:
-    """A wall-clock budget in seconds shared by every symbolic step of one verification."""
+    """Seconds of symbolic work allowed for one verification (all points together).
+
+    Only the time spent inside :meth:`run` counts, so slow numerics elsewhere do not use it up.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = float(seconds)
-        self.deadline = time.monotonic() + self.seconds
-
-    def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        self.left = self.seconds
 
     @property
     def spent(self) -> bool:
-        return self.remaining() <= 0
+        return self.left <= 0
 
     def run(self, func: Callable[[], T]) -> T:
         """``func()`` if it finishes within the remaining budget, else :class:`BudgetExceeded`."""
-        left = self.remaining()
-        if left <= 0:
+        if self.left <= 0:
             raise BudgetExceeded
-        with _alarm(left):
-            return func()
+        start = time.monotonic()
+        try:
+            with _alarm(self.left):
+                return func()
+        finally:
+            self.left -= time.monotonic() - start
 
 
 @contextmanager
