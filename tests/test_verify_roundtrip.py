@@ -2,7 +2,8 @@ r"""Round trip: every formula symdyn emits for a quantity or a limit parses back
 (and ``equal``) against its own quantity, for every registered model.
 
 * the ``latex`` fields of ``boundary --json`` and ``limit --json`` (``Boundary.to_json``/``Limit.to_json``,
-  exactly what the CLI prints) at seeded points drawn from each parameter's domain, and at the same points
+  exactly what the CLI prints) and the same values as ``symdyn report`` writes them (symdyn's LaTeX
+  printer, ``$\displaystyle ...$``) at seeded points drawn from each parameter's domain, and at the same points
   with each special word a parameter declares (``theta=threshold``, ``alpha=critical``): over all
   models in ``symdyn.available_models()``, so models registered later are covered without changes here;
 * the derivation equations that state a quantity (listed below: a derivation step does not declare
@@ -16,6 +17,7 @@ import random
 import pytest
 
 import symdyn as sd
+from symdyn.report import _inline as report_cell
 from symdyn.verify._sampling import build_plan
 from symdyn.verify._targets import Target, resolve_target
 
@@ -29,14 +31,19 @@ def _targets(model):
 
 
 def _emitted(model, target, raw):
-    """The JSON symdyn prints for *target* at the raw parameters, or None where it is undefined."""
+    """The LaTeX symdyn prints for *target* at the raw parameters: ``{key: [JSON latex, report cell]}``
+    (``boundary --json``/``limit --json``, and the table cell of ``symdyn report``), or None where the
+    target is undefined."""
     try:
         params = model.params(**raw)
         if target.kind == "quantity":
-            return model.boundary(target.name, params, dps=30).to_json()
-        return model.limit(params, dps=30, check=False).to_json()
+            result = model.boundary(target.name, params, dps=30)
+        else:
+            result = model.limit(params, dps=30, check=False)
     except sd.SymdynError:  # undefined here (or no result, e.g. a level never reached)
         return None
+    data = result.to_json()
+    return {key: [tex, report_cell(result.exact[key])] for key, tex in data["latex"].items()}
 
 
 def _cases(name):
@@ -56,16 +63,17 @@ def _cases(name):
                     v = {k: x for k, x in raw.items() if k != spec.alternative}
                     v[spec.name] = word
                     variants.append(v)
-            if (data := _emitted(model, target, raw)) is not None and not data.get("latex"):
+            if (data := _emitted(model, target, raw)) is not None and not data:
                 break  # no closed form (e.g. a hitting time): nothing is emitted as LaTeX
             for variant in variants:
                 data = _emitted(model, target, variant)
-                if data is None or not data.get("latex"):
+                if not data:
                     continue
                 found += variant is raw
                 prefix = f"{target.name}:" if target.kind == "quantity" else "limit:"
-                for key, tex in data["latex"].items():
-                    yield model, prefix + key, tex, variant
+                for key, forms in data.items():
+                    for tex in forms:
+                        yield model, prefix + key, tex, variant
 
 
 @pytest.mark.parametrize("name", sd.available_models())
