@@ -26,6 +26,7 @@ from .check import CheckResult, check, convergence, load_predictions
 from .report import report
 from .sweep import sweep
 from .derive import Derivation
+from . import verify
 
 
 def latex(obj) -> str:
@@ -49,7 +50,7 @@ __all__ = [
     "model", "available_models", "Model", "Params", "parse_number",
     "Trajectory", "Limit", "Quantity", "Boundary", "Approximation", "Estimate", "Decay", "NumericCheck", "Regime",
     "SimulationResult", "Simulator", "Progress", "NULL_PROGRESS",
-    "check", "CheckResult", "convergence", "load_predictions", "report", "sweep", "Derivation", "latex",
+    "check", "CheckResult", "convergence", "load_predictions", "report", "sweep", "Derivation", "latex", "verify",
     "to_mp", "exact_sign", "mp_to_decimal",
     "SymdynError", "ParameterError", "UnsupportedError", "ConvergenceError", "CertificationError",
 ]

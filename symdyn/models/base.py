@@ -410,6 +410,7 @@ class Model:
                 {
                     "name": s.name,
                     "meaning": s.meaning,
+                    "latex": s.latex,
                     "domain": s.describe(),
                     "default": s.default,
                     "required": s.default is None and not s.optional and s.alternative is None,

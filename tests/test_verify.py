@@ -1,0 +1,346 @@
+r"""``symdyn.verify``: literature formulas agree, wrong ones give a counterexample at a reported point,
+points are reproducible from the seed, and bad input is refused before any computation.
+
+Reference values are computed here directly with mpmath from the literature formulas at the reported
+exact points, independently of symdyn's evaluation and of the claim parser.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+from typing import ClassVar
+
+import mpmath as mp
+import pytest
+import sympy as sp
+
+import symdyn as sd
+from symdyn.errors import ParameterError
+from symdyn.models.base import Model, QuantitySpec
+from symdyn.params import Domain, Integer, Interval, ParamSpec, parse_number
+from symdyn.results import Boundary
+from symdyn.verify import VerifyResult
+from symdyn.verify._run import prepare
+
+R1 = "rank-one-denoising"
+SW = "spiked-wigner"
+DPS = 50
+
+
+def num(text: str) -> mp.mpf:
+    q = Fraction(text)
+    return mp.mpf(q.numerator) / q.denominator
+
+
+def check_values(result: VerifyResult, truth, claim=None) -> None:
+    """Every reported symdyn value (and claim value) against an independent mpmath formula at its point."""
+    with mp.workdps(DPS + 20):
+        for p in result.points:
+            v = {k: num(x) for k, x in p.params.items()}
+            assert abs(p.value - truth(v)) <= mp.mpf(10) ** (-DPS + 2) * max(1, abs(truth(v)))
+            if claim is not None:
+                assert abs(p.claim - claim(v)) <= mp.mpf(10) ** (-DPS + 2) * max(1, abs(claim(v)))
+
+
+# --------------------------------------------------------------------------- literature claims agree
+
+
+def test_bbp_threshold_c_to_the_quarter_agrees_and_is_proved_equal():
+    r = sd.verify(R1, "threshold", "c^{1/4}")
+    assert r.verdict == "agree" and r.symbolic == "equal" and r.counterexample is None
+    assert len(r.points) == 20 and all(p.digits >= DPS - 5 for p in r.points)
+    assert len({p.params["c"] for p in r.points}) == 20  # c is drawn, point by point
+    check_values(r, lambda v: v["c"] ** mp.mpf(0.25))
+
+
+def test_spiked_wigner_outlier_theta_plus_one_over_theta_agrees_and_is_proved_equal():
+    r = sd.verify(SW, "outlier", r"\theta+\frac{1}{\theta}", theta="1:4")
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    assert all(p.regime == "above-threshold" for p in r.points)
+    check_values(r, lambda v: v["theta"] + 1 / v["theta"])
+
+
+def test_critical_ratio_agrees_and_below_threshold_draws_are_skipped():
+    claim = r"-\kappa\sqrt{\frac{\theta^2+c}{\theta^2+1}}"
+    r = sd.verify(R1, "critical-ratio", claim)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    assert r.skipped > 0 and "no critical ratio" in r.skip_reason  # theta^4 < c: undefined there
+    assert "kappa" in r.drawn  # the claim uses kappa, so kappa is drawn too (not left at its default 1)
+    assert len({p.params["kappa"] for p in r.points}) > 1
+    check_values(r, lambda v: -v["kappa"] * mp.sqrt((v["theta"] ** 2 + v["c"]) / (v["theta"] ** 2 + 1)))
+
+
+def test_overlaps_and_outlier_of_the_rectangular_model_agree():
+    above = {"c": "1/4:2", "theta": "6/5:3"}
+    zeta_u = sd.verify(R1, "overlaps:zeta_u", r"\frac{\theta^4-c}{\theta^2(\theta^2+c)}", points=8, **above)
+    s1 = sd.verify(R1, "outlier", r"\frac{\sqrt{(1+\theta^2)(c+\theta^2)}}{\theta}", points=8, **above)
+    assert zeta_u.verdict == s1.verdict == "agree" and zeta_u.symbolic == s1.symbolic == "equal"
+    check_values(zeta_u, lambda v: (v["theta"] ** 4 - v["c"]) / (v["theta"] ** 2 * (v["theta"] ** 2 + v["c"])))
+
+
+def test_time_target_checks_the_bessel_form_of_the_semicircle_moment():
+    # alpha = 0: Q(t) = I_1(4t)/(2t), the semicircle moment generating function at 2t
+    r = sd.verify(SW, "Q", r"\frac{I_1(4t)}{2t}", theta="3/2", alpha="0", t="1/10:6", points=6)
+    assert r.verdict == "agree" and r.symbolic is None
+    check_values(r, lambda v: mp.besseli(1, 4 * v["t"]) / (2 * v["t"]))
+    wrong = sd.verify(SW, "Q", r"\frac{I_2(4t)}{2t}", theta="3/2", alpha="0", t=["1", "2"])
+    assert wrong.verdict == "counterexample" and [p.params["t"] for p in wrong.points] == ["1", "2"]
+
+
+def test_limit_target_checks_the_bbp_overlap_with_its_sign():
+    r = sd.verify(SW, "limit:m", r"\operatorname{sgn}(\alpha)\sqrt{1-\theta^{-2}}", theta="1:4", alpha="-1:1",
+                  points=10)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    assert {p.params["alpha"][0] == "-" for p in r.points} == {True, False}  # both signs were drawn
+    unsigned = sd.verify(SW, "limit:m", r"\sqrt{1-\theta^{-2}}", theta="1:4", alpha="-1:1", points=10)
+    assert unsigned.verdict == "counterexample" and unsigned.counterexample.params["alpha"].startswith("-")
+
+
+# --------------------------------------------------------------------------- wrong claims
+
+
+@pytest.mark.parametrize("target, claim, params, truth, wrong", [
+    ("critical-ratio", r"-\kappa\sqrt{\frac{\theta^2+1}{\theta^2+c}}", {"c": "1/4:2", "theta": "6/5:3"},  # c <-> 1
+     lambda v: -v["kappa"] * mp.sqrt((v["theta"] ** 2 + v["c"]) / (v["theta"] ** 2 + 1)),
+     lambda v: -v["kappa"] * mp.sqrt((v["theta"] ** 2 + 1) / (v["theta"] ** 2 + v["c"]))),
+    ("critical-ratio", r"\kappa\sqrt{\frac{\theta^2+c}{\theta^2+1}}", {"c": "1/4:2", "theta": "6/5:3"},  # sign
+     lambda v: -v["kappa"] * mp.sqrt((v["theta"] ** 2 + v["c"]) / (v["theta"] ** 2 + 1)),
+     lambda v: v["kappa"] * mp.sqrt((v["theta"] ** 2 + v["c"]) / (v["theta"] ** 2 + 1))),
+    ("overlaps:zeta_u", r"\frac{\theta^2-c}{\theta^2(\theta^2+c)}", {"c": "1/4:2", "theta": "6/5:3"},  # theta^2
+     lambda v: (v["theta"] ** 4 - v["c"]) / (v["theta"] ** 2 * (v["theta"] ** 2 + v["c"])),
+     lambda v: (v["theta"] ** 2 - v["c"]) / (v["theta"] ** 2 * (v["theta"] ** 2 + v["c"]))),
+    ("threshold", "c^{1/2}", {}, lambda v: v["c"] ** mp.mpf(0.25), lambda v: mp.sqrt(v["c"])),
+])
+def test_deliberately_wrong_claims_give_a_counterexample_at_a_reported_point(target, claim, params, truth, wrong):
+    r = sd.verify(R1, target, claim, **params)
+    assert r.verdict == "counterexample" and r.symbolic == "different"
+    p = r.counterexample
+    assert p is r.points[0] and p.digits < DPS - 5
+    with mp.workdps(DPS + 20):
+        v = {k: num(x) for k, x in p.params.items()}
+        assert abs(p.value - truth(v)) < mp.mpf(10) ** (-DPS + 2)
+        assert abs(p.claim - wrong(v)) < mp.mpf(10) ** (-DPS + 2)
+        assert abs(truth(v) - wrong(v)) > mp.mpf(10) ** -10
+    assert "counterexample at point 1" in str(r) and p.where() in str(r)
+
+
+def test_a_formula_valid_only_above_threshold_fails_where_symdyn_says_below():
+    r = sd.verify(SW, "outlier", r"\theta+\frac{1}{\theta}", seed=3)  # theta drawn from (0, 3)
+    assert r.verdict == "counterexample"
+    assert r.counterexample.regime == "below-threshold" and num(r.counterexample.params["theta"]) < 1
+    assert r.counterexample.value == 2  # the bulk edge
+
+
+def test_a_claim_right_to_60_digits_agrees_at_50_but_is_proved_different():
+    r = sd.verify(R1, "threshold", "c^{1/4} + 10^{-60}", points=3)
+    assert r.verdict == "agree" and r.symbolic == "different"
+    deeper = sd.verify(R1, "threshold", "c^{1/4} + 10^{-60}", points=3, dps=80)
+    assert deeper.verdict == "counterexample" and deeper.counterexample.digits in range(55, 66)
+
+
+def test_symbolic_proof_needs_its_budget():
+    denested = r"\sqrt{1+c+2\sqrt{c}}"  # = 1 + sqrt(c), not equal on construction
+    r = sd.verify(R1, "edge", denested, points=4)
+    assert r.verdict == "agree" and r.symbolic == "equal" and "minimal polynomial" in r.symbolic_evidence
+    starved = sd.verify(R1, "edge", denested, points=4, symbolic_seconds=0)
+    assert starved.verdict == "agree" and starved.symbolic == "undecided" and "budget" in starved.symbolic_evidence
+
+
+def test_a_claim_undefined_at_a_point_is_a_counterexample_there():
+    r = sd.verify(SW, "outlier", r"\frac{\theta^2}{\theta-2} - \frac{3\theta}{\theta - 2} + \frac{1}{\theta}",
+                  theta="2")
+    assert r.verdict == "counterexample" and r.counterexample.claim is None
+    assert "divides by zero" in r.counterexample.note and len(r.points) == 1
+
+
+def test_a_complex_claim_value_disagrees():
+    r = sd.verify(R1, "outlier", r"\frac{\sqrt{(\theta^4-c)}}{\theta}", c="2", theta="1/2", points=1)
+    assert r.verdict == "counterexample" and isinstance(r.counterexample.claim, mp.mpc)
+
+
+# --------------------------------------------------------------------------- sampling and reproducibility
+
+
+def test_points_are_reproducible_from_the_seed():
+    a = sd.verify(R1, "critical-ratio", r"-\sqrt{\frac{\theta^2+c}{\theta^2+1}}", seed=11, points=5)
+    b = sd.verify(R1, "critical-ratio", r"-\sqrt{\frac{\theta^2+c}{\theta^2+1}}", seed=11, points=5)
+    c = sd.verify(R1, "critical-ratio", r"-\sqrt{\frac{\theta^2+c}{\theta^2+1}}", seed=12, points=5)
+    assert a.to_json() == b.to_json()
+    assert [p.params for p in a.points] != [p.params for p in c.points]
+
+
+def test_ranges_are_respected_and_fixed_values_kept_exact():
+    r = sd.verify(R1, "critical-ratio", r"-\kappa\sqrt{\frac{\theta^2+c}{\theta^2+1}}", c="1/2",
+                  theta="3/2:2", kappa="2", points=10)
+    assert {p.params["c"] for p in r.points} == {"1/2"} and {p.params["kappa"] for p in r.points} == {"2"}
+    assert all(Fraction(3, 2) < Fraction(p.params["theta"]) < 2 for p in r.points)
+    assert r.drawn == ("theta",) and r.skipped == 0
+
+
+def test_special_words_and_alternatives_resolve_before_the_claim_is_evaluated():
+    # theta = threshold is c^(1/4) exactly: the overlap vanishes there
+    r = sd.verify(R1, "overlaps:zeta_u", r"\frac{\theta^4-c}{\theta^2(\theta^2+c)}", theta="threshold", points=4)
+    assert r.verdict == "agree" and r.symbolic == "equal" and all(p.value == 0 for p in r.points)
+    # epsilon sets theta = c^(1/4) (1 + epsilon); the claim may use either
+    e = sd.verify(R1, "threshold", r"\frac{\theta}{1+\varepsilon}", epsilon="1/10:1", points=4)
+    assert e.verdict == "agree" and e.symbolic == "equal"
+
+
+def test_everything_fixed_gives_one_point():
+    r = sd.verify(SW, "outlier", r"\frac{13}{6}", theta="3/2")
+    assert len(r.points) == 1 and r.points[0].params == {"theta": "3/2"} and r.verdict == "agree"
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"target": "thresh"}, "unknown target"),
+    ({"target": "limit:nope"}, "unknown observable"),
+    ({"target": "overlaps:"}, "empty key"),
+    ({"gamma": "1"}, "unknown parameter 'gamma'"),
+    ({"theta": "1:2", "epsilon": "1"}, "give either"),
+    ({"c": "-1:2"}, "outside the domain"),
+    ({"c": "2:1"}, "empty"),
+    ({"c": "a:b"}, "range"),
+    ({"flow": "F1:F2"}, "takes no range"),
+    ({"c": "-3"}, "outside its domain"),
+    ({"claim": r"c+\eta"}, "optional and not given"),
+    ({"claim": "c t"}, "unknown symbol t"),
+    ({"t": "1:2"}, "does not depend on time"),
+    ({"claim": r"\frac{1}{c"}, "never closed"),
+    ({"points": 0}, "points=0"),
+    ({"dps": 5}, "dps=5"),
+])
+def test_bad_input_is_refused_before_any_computation(monkeypatch, kwargs, words):
+    calls = []
+    monkeypatch.setattr(type(sd.model(R1)), "boundary", lambda *a, **k: calls.append(a))
+    args = {"target": "threshold", "claim": "c^{1/4}"}
+    args.update(kwargs)
+    model_args = {k: v for k, v in args.items() if k not in ("target", "claim")}
+    with pytest.raises(ParameterError) as info:
+        sd.verify(R1, args["target"], args["claim"], **model_args)
+    assert "\n" not in str(info.value) and (words is None or words in str(info.value))
+    assert calls == []
+
+
+def test_the_time_of_discrete_gd_is_the_step_count_k():
+    with pytest.raises(ParameterError, match="unknown symbol t: .* and the time k"):
+        prepare(SW, "m", "t", theta="3/2", alpha="1/2", eta="1/10", t="1:5")
+    with pytest.raises(ParameterError, match="called t here, not k"):
+        prepare(SW, "m", "t", theta="3/2", alpha="1/2", k="1:5")
+    _, _, plan, _ = prepare(SW, "m", "k", theta="3/2", alpha="1/2", eta="1/10", k="2:9")
+    assert (plan.time_range.lo, plan.time_range.hi) == (2, 9)
+    _, _, plan, claim = prepare(SW, "m", "k", theta="3/2", alpha="1/2", eta="1/10")
+    assert plan.time_name == "k" and plan.time_range.integer and claim.uses_time
+
+
+def test_the_module_is_callable_and_its_function_is_the_same():
+    import symdyn.verify
+
+    assert callable(sd.verify) and symdyn.verify.verify.__name__ == "verify"
+    a = sd.verify(SW, "edge", "2")
+    b = symdyn.verify.verify(SW, "edge", "2")
+    assert a.to_json() == b.to_json()
+
+
+def test_json_carries_the_keys_and_full_precision_decimal_strings():
+    r = sd.verify(R1, "critical-ratio", r"\kappa\sqrt{\frac{\theta^2+c}{\theta^2+1}}", c="1/4:2",
+                  theta="6/5:3", points=3)
+    data = r.to_json()
+    assert {"verdict", "symbolic", "claim", "points", "counterexample"} <= set(data)
+    assert set(data["claim"]) >= {"latex", "text"}
+    for p in data["points"] + [data["counterexample"]]:
+        assert {"params", "claim", "value", "digits"} <= set(p)
+        assert isinstance(p["claim"], str) and isinstance(p["value"], str) and isinstance(p["digits"], int)
+        digits = p["value"].lstrip("-").replace(".", "").lstrip("0")
+        assert len(digits) >= DPS
+
+
+# --------------------------------------------------------------------------- a model the code has never seen
+
+
+class _Numbers(Domain):
+    """A list-valued domain (like the coming Vector): '3,2,1' -> exact rationals."""
+
+    element = Interval(lo=0, lo_closed=False)
+
+    def parse(self, raw):
+        return tuple(parse_number(x) for x in str(raw).split(","))
+
+    def contains(self, value):
+        return all(v > 0 for v in value)
+
+    def describe(self):
+        return "a comma-separated list of numbers > 0"
+
+
+class _Toy(Model):
+    """Learning time t_k = log(1/a)/sigma_k of a toy staircase (generic code must handle it unchanged)."""
+
+    name: ClassVar[str] = "toy"
+    title = summary = "toy"
+    parameter_specs = (
+        ParamSpec("sigma", "target values", _Numbers(), latex=r"\sigma"),
+        ParamSpec("k", "index", Integer(lo=1), latex="k"),
+        ParamSpec("a", "initial scale", Interval(lo=0, hi=1, lo_closed=False, hi_closed=False), latex=r"\alpha"),
+    )
+    observable_specs = ()
+    quantity_specs = (QuantitySpec("learning-time", "log(1/a)/sigma_k", ("sigma", "k", "a")),)
+    citations = ()
+
+    def derivation(self):  # pragma: no cover - not used
+        raise NotImplementedError
+
+    def evaluate(self, params, times, **kw):  # pragma: no cover - not used
+        raise NotImplementedError
+
+    def limit(self, params, *, dps=30):  # pragma: no cover - not used
+        raise NotImplementedError
+
+    def boundary(self, quantity, params, *, dps=30, certify=False):
+        sigma, k = params["sigma"], params["k"]
+        if k > len(sigma):
+            raise ParameterError(f"k={k} is larger than len(sigma)={len(sigma)}")
+        exact = sp.log(1 / params["a"]) / sigma[int(k) - 1]
+        with mp.workdps(dps):
+            value = sd.to_mp(exact, dps)
+        return Boundary(self.name, quantity, params, dps, {"time": value}, {"time": exact}, "closed form")
+
+
+def test_list_valued_and_integer_parameters_of_a_new_model():
+    toy = _Toy()
+    r = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_k}", sigma="3,2,1", points=10)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    assert {p.params["sigma"] for p in r.points} == {"3,2,1"}
+    ks = {p.params["k"] for p in r.points}
+    assert ks <= {"1", "2", "3"} and len(ks) > 1 and r.skipped > 0  # k is drawn from 1..10, k > 3 skipped
+    shifted = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_{k+1}}", sigma="3,2,1,1/2", k="1:3")
+    assert shifted.verdict == "counterexample"
+    first = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_1}", sigma="3,2,1", k="1", points=3)
+    assert first.verdict == "agree" and first.claim.latex == r"\frac{\log{\left(\frac{1}{\alpha} \right)}}{\sigma_{1}}"
+    with pytest.raises(ParameterError, match="give sigma=VALUE"):
+        sd.verify(toy, "learning-time", r"\sigma_1")
+    with pytest.raises(ParameterError, match="outside 1..3"):
+        sd.verify(toy, "learning-time", r"\sigma_{k+1}", sigma="3,2,1", k="3")
+
+
+def test_extreme_but_legal_claims_get_an_answer_not_a_crash():
+    tower = sd.verify(R1, "threshold", "e^{e^{e^{e^{e^{e^{c}}}}}}", points=2)
+    assert tower.verdict == "counterexample" and "floating-point exponent" in tower.counterexample.note
+    assert tower.symbolic == "undecided"
+    hard = sd.verify(R1, "threshold", r"\sin(10^{1000}c)", points=2)  # never printed as a wrong 0
+    assert hard.counterexample.claim is None and "cannot evaluate" in hard.counterexample.note
+
+
+def test_a_claim_that_is_exactly_zero_but_not_numerically_separable_is_proved_zero():
+    # below threshold m_u -> 0; cosh^2 - sinh^2 - 1 is 0 but strict evalf cannot show it
+    r = sd.verify(R1, "limit:m_u", r"\cosh^2(c) - \sinh^2(c) - 1", c="1", theta="1/2", alpha="1/2", beta="1/2")
+    assert r.verdict == "agree" and r.symbolic == "equal" and r.points[0].claim == 0
+
+
+def test_the_symbolic_budget_interrupts_a_simplification_that_would_run_for_long():
+    # simplify() of this exact zero runs far beyond 30 s (measured); the budget stops it
+    claim = r"c^{1/4} + \cosh^{40}(c) - \left(\frac{e^{c}+e^{-c}}{2}\right)^{40}"
+    start = time.perf_counter()
+    r = sd.verify(R1, "threshold", claim, c="1/2", symbolic_seconds=1)
+    assert time.perf_counter() - start < 10  # generous: about 1.1 s
+    assert r.verdict == "agree" and r.symbolic == "undecided" and "budget" in r.symbolic_evidence
