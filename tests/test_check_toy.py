@@ -64,8 +64,9 @@ class ToyModel(Model):
     title = "Toy model with known truth"
     summary = "x = mu exp(-t), y = mu (1 - exp(-t)) plus Gaussian noise sd/sqrt(n), correlation rho"
     parameter_specs = (
-        ParamSpec("mu", "scale", Interval(), default="1"),
-        ParamSpec("rho", "correlation of the rows of a trial", Interval(lo=0, hi=1, hi_closed=False), default="0"),
+        ParamSpec("mu", "scale", Interval(), default="1", latex=r"\mu"),
+        ParamSpec("rho", "correlation of the rows of a trial", Interval(lo=0, hi=1, hi_closed=False), default="0",
+                  latex=r"\rho"),
         ParamSpec("sd", "per-trial s.d. times sqrt(n)", Interval(lo=0, lo_closed=False), default="1/2"),
         ParamSpec("shift", "offset of the simulation from the theory (a wrong theory)", Interval(), default="0"),
         ParamSpec("bias", "finite-size bias times n", Interval(), default="0"),

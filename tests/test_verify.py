@@ -21,7 +21,7 @@ from symdyn.models.base import Model, QuantitySpec
 from symdyn.params import Domain, Integer, Interval, ParamSpec, parse_number
 from symdyn.results import Boundary
 from symdyn.verify import VerifyResult
-from symdyn.verify._run import prepare
+from symdyn.verify import prepare
 
 R1 = "rank-one-denoising"
 SW = "spiked-wigner"

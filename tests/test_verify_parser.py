@@ -10,7 +10,7 @@ import sympy as sp
 
 import symdyn as sd
 from symdyn.verify import ClaimError, MAX_DEPTH, MAX_LENGTH, parse, parse_claim
-from symdyn.verify._parser import latex_name
+from symdyn.verify import latex_name
 
 th, c, al, ka, t, r0, nu = sp.symbols("theta c alpha kappa t r0 nu")
 SYMBOLS = {r"\theta": th, "c": c, r"\alpha": al, r"\kappa": ka, "t": t, "r_{0}": r0, r"\nu": nu}

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import click
 
 from ..errors import ParameterError
-from ..models.base import check_dps
+from ..params import check_dps
 from .common import JSON_OPTION, emit_json, load_model, parse_assignments, whole_number
 
 HELP = r"""Check the formula CLAIM (LaTeX) against symdyn's TARGET of MODEL.

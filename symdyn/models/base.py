@@ -410,11 +410,10 @@ class Model:
                 {
                     "name": s.name,
                     "meaning": s.meaning,
-                    "latex": s.latex,
+                    "latex": s.latex or None,
                     "domain": s.describe(),
                     "default": s.default,
                     "required": s.default is None and not s.optional and s.alternative is None,
-                    "latex": s.latex or s.name,
                     **({"alternative": s.alternative} if s.alternative else {}),
                 }
                 for s in self.parameter_specs

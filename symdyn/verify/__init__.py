@@ -21,15 +21,16 @@ import types
 
 from ._claim import Claim, parse_claim, read_claim_file, symbol_table
 from ._lexer import MAX_DEPTH, MAX_LENGTH, ClaimError
-from ._parser import MAX_BITS, MAX_EXPONENT, parse
-from ._run import verify
-from ._sampling import Range
+from ._parser import MAX_BITS, MAX_EXPONENT, latex_name, parse
+from ._run import prepare, verify
+from ._sampling import Range, build_plan
 from ._targets import Target, resolve_target
 from ._verdict import VerifyPoint, VerifyResult
 
 __all__ = [
-    "verify", "VerifyResult", "VerifyPoint", "Claim", "parse_claim", "parse", "read_claim_file", "symbol_table",
-    "ClaimError", "Range", "Target", "resolve_target", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_BITS",
+    "verify", "prepare", "VerifyResult", "VerifyPoint", "Claim", "parse_claim", "parse", "read_claim_file", "symbol_table",
+    "ClaimError", "Range", "Target", "resolve_target", "build_plan", "latex_name",
+    "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_BITS",
 ]
 
 

@@ -10,7 +10,7 @@ import mpmath as mp
 import sympy as sp
 
 from ..errors import ConvergenceError, ParameterError, UnsupportedError
-from ..models.base import check_dps
+from ..params import check_dps
 from ..progress import NULL_PROGRESS, Progress
 from ._claim import Claim, parse_claim
 from ._evaluation import Undefined, Unevaluable, agreeing_digits, numeric, substitute

@@ -103,7 +103,16 @@ class Target:
 
 
 def _observables(model) -> list[str]:
-    return [o.name for o in model.observable_specs]
+    return list(model.observable_names())
+
+
+def _is_observable(model, name: str) -> bool:
+    """A declared observable name (a family member such as ``lambda_3`` included)."""
+    try:
+        model.observable(name)
+    except ParameterError:
+        return False
+    return True
 
 
 def resolve_target(model, text: str) -> Target:
@@ -115,13 +124,13 @@ def resolve_target(model, text: str) -> Target:
                + ", ".join(observables))
     head, sep, tail = text.partition(":")
     if head == "limit" and sep:
-        if tail in observables or (tail and hasattr(model, "observable_names")):
+        if tail and _is_observable(model, tail):
             return Target("limit", tail)
         raise ParameterError(f"unknown observable {tail!r} in target {text!r}: use " + choices)
     if head in quantities:
         if sep and not tail:
             raise ParameterError(f"target {text!r} has an empty key: use {head} or {head}:KEY")
         return Target("quantity", head, tail or None, tuple(quantities[head].needs))
-    if not sep and (text in observables or hasattr(model, "observable_names")) and text:
+    if not sep and text and _is_observable(model, text):
         return Target("time", text)
     raise ParameterError(f"unknown target {text!r} for {model.name}: use " + choices)
