@@ -88,10 +88,10 @@ def sweep(model: Any, target: str | Target, fixed: Mapping[str, Any] | None = No
         return {**spec.fixed, **grid[i]}
 
     try:
+        if missing:
+            first = missing[0]
+            points[first] = compute(task, params_of(first), strict=True)
         with progress.task(f"sweep {spec.target.text}", total=len(missing)) as bar:
-            if missing:
-                first = missing[0]
-                points[first] = compute(task, params_of(first), strict=True)
             if store is not None:
                 store.begin([p for p in points if p is not None])
             if missing:

@@ -107,6 +107,9 @@ class QuantityTarget(Target):
             if not spec.certifiable:
                 raise UnsupportedError(f"quantity {self.text} of {model.name} cannot be certified (drop --certify)")
 
+    def check_params(self, model, params) -> None:
+        params.require(*model.quantity(self.text).needs, purpose=f"quantity {self.text}")
+
     def evaluate(self, model, params, *, dps: int, certify: bool) -> Outcome:
         q = model.boundary(self.text, params, dps=dps, certify=certify)
         j = q.to_json()
