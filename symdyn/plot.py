@@ -398,8 +398,10 @@ def _plot_line(result: Any, names: Sequence[str], width: float) -> tuple[Figure,
         if spec.certify:
             lo = _floats([(p.enclosures or {}).get(name, {}).get("lower") for p in pts])
             hi = _floats([(p.enclosures or {}).get(name, {}).get("upper") for p in pts])
+            width = np.nanmax(hi - lo) if np.isfinite(hi - lo).any() else np.nan
+            what = f"certified enclosure of {label}" if len(names) > 1 else "certified enclosure"
             ax.fill_between(x[order], lo[order], hi[order], color=col, alpha=0.25, lw=0,
-                            label=f"certified enclosure of {label}" if len(names) > 1 else "certified enclosure")
+                            label=f"{what} (widths <= {width:.1g})")
         finite_pos.append(y[np.isfinite(y)])
     for j, (reason, idx) in enumerate(_failures(result).items()):
         ax.plot(x[idx], np.full(len(idx), 0.03), _FAIL_MARKERS[j % len(_FAIL_MARKERS)], color="#d62728", ms=6,
@@ -479,8 +481,7 @@ def _plot_map(result: Any, name: str, curve: Any, width: float) -> tuple[Figure,
     ax.set_ylabel(_mathtext(spec.param_label(ax_y.name), ax_y.name))
     ax.set_xlim(ex[0], ex[-1])
     ax.set_ylim(ey[0], ey[-1])
-    ax.set_title(_title(result) if spec.solve is not None else _title(result) + f"\ncolour: {value_label}",
-                 fontsize=9)
+    ax.set_title(_title(result), fontsize=9)
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
     fig.tight_layout()

@@ -18,6 +18,7 @@ import mpmath as mp
 
 from ..errors import ParameterError, SymdynError
 from ..exact import mp_to_decimal, mp_to_decimal_directed
+from ._axes import exact_text
 from ._solve import GUARD_DIGITS, Solve, certify_root, find_root
 from ._targets import Target, parse_target
 
@@ -122,7 +123,12 @@ def _solve_point(task: Task, target: Target, params: Mapping[str, Any], texts: d
 
     def f(x):
         with mp.workdps(work):
-            return target.scalar(model, at(x), dps=work) - mp.mpf(int(solve.equals.p)) / int(solve.equals.q)
+            try:
+                return target.scalar(model, at(x), dps=work) - mp.mpf(int(solve.equals.p)) / int(solve.equals.q)
+            except SymdynError as exc:
+                if x in (solve.lo, solve.hi):  # say which end of the bracket could not be evaluated
+                    raise type(exc)(f"at the bracket end {solve.name}={exact_text(x)}: {exc}") from None
+                raise
 
     root = find_root(f, solve.lo, solve.hi, dps=dps)
     if not task.certify:
