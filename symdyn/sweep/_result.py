@@ -181,8 +181,6 @@ class SweepResult:
     # ------------------------------------------------------------ renderings
     def to_json(self) -> dict[str, Any]:
         out = record(self.spec, self.points)
-        out["axes"] = self.axes
-        out["scales"] = {a.name: a.scale for a in self.spec.axes}
         out.update({"method": self.method, "computed": self.computed, "reused": self.reused,
                     "backend": self.backend, "seconds": self.seconds, "out": self.out})
         return out

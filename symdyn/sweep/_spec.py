@@ -111,8 +111,8 @@ class SweepSpec:
     def to_json(self) -> dict[str, Any]:
         return {
             "model": self.model.name, "target": self.target.text, "dps": self.dps, "certify": self.certify,
-            "axes": [{"name": a.name, "start": exact_text(a.start), "stop": exact_text(a.stop), "count": a.count,
-                      "scale": a.scale} for a in self.axes],
+            "axes": {a.name: list(a.texts) for a in self.axes},
+            "scales": {a.name: a.scale for a in self.axes},
             "fixed": dict(self.fixed),
             "solve": None if self.solve is None else self.solve.to_json(),
         }
