@@ -2,7 +2,7 @@
 
 ``SweepToy`` has a number ``x`` (with the word ``x=one`` and the alternative ``half``, x = 2 half),
 a vector ``w`` (strictly decreasing), a choice ``mode``, the quantity ``square = x^2 sum(w)``
-(certifiable only for x <= 5: beyond, certification fails) and the observable
+(certifiable only for x <= 5: beyond, certification fails; ``blur`` widens its enclosure) and the observable
 ``z(t) = x^2 sum(w) (1 - exp(-t))``.  It has no limit.  Everything has a closed form, so the
 tests compare with exact values.
 """
@@ -41,6 +41,8 @@ class SweepToy(Model):
         ParamSpec("w", "weights", Vector(Interval(lo=0, lo_closed=False), order="decreasing"), default="1",
                   latex="w"),
         ParamSpec("mode", "a choice", Choice(("a", "b")), default="a"),
+        ParamSpec("blur", "widens the certified enclosure of square by blur on each side", Interval(lo=0),
+                  default="0"),
     )
     observable_specs = (ObservableSpec("z", "square (1 - exp(-t))", r"z(t)"),)
     quantity_specs = (QuantitySpec("square", "x^2 sum(w)", ("x",), certifiable=True),)
@@ -63,7 +65,10 @@ class SweepToy(Model):
         if certify:
             if params["x"] > 5:
                 raise CertificationError("toy: square cannot be certified beyond x = 5")
-            enclosures = {"square": _enclose_rational(s, dps)}
+            lo, hi = _enclose_rational(s, dps)
+            with mp.workdps(dps + 10):
+                blur = mp.mpf(int(params["blur"].p)) / int(params["blur"].q)
+                enclosures = {"square": (lo - blur, hi + blur)}
         return Quantity(model=self.name, quantity=quantity, params=params, dps=dps, values={"square": value},
                         exact={"square": s}, method="closed form", enclosures=enclosures)
 

@@ -133,6 +133,16 @@ def test_certified_solve_on_a_new_model_against_the_exact_root():
         assert abs(_mp(p.values["x"]) - exact) < mp.mpf(10) ** -40
 
 
+def test_a_root_whose_ends_cannot_be_separated_by_certified_signs_is_a_failed_point():
+    # blur = 1e-30 widens every certified enclosure: near the root no end can be proved on one side
+    res = sweep("toy-sweep", "square", {"w": "3,2,1", "blur": "1e-30"}, {}, dps=40, certify=True,
+                solve="x=1/10:3", equals="2")
+    (p,) = res.points
+    assert p.status == "failed" and "could not prove a sign change" in p.message
+    res = sweep("toy-sweep", "square", {"w": "3,2,1", "blur": "1e-30"}, {}, dps=40, solve="x=1/10:3", equals="2")
+    assert res.points[0].ok  # the uncertified root is unaffected
+
+
 def test_no_sign_change_is_a_failed_point_saying_so():
     status, out, err = run_cli("sweep", ROD, "critical-ratio", "c=1/2:2:2", "--solve", "theta=2:3", "--equals",
                                "-1/2", "--json")
