@@ -144,3 +144,19 @@ def test_load_reads_every_format_back(tmp_path):
         assert [p.values for p in back.points] == [p.values for p in res.points]
         assert [p.enclosures for p in back.points] == [p.enclosures for p in res.points]
         assert [p.params for p in back.points] == [p.params for p in res.points]
+
+
+def test_a_file_with_a_list_parameter_resumes_and_loads(tmp_path):
+    import sweep_toy  # noqa: F401  (registers toy-sweep)
+
+    out = tmp_path / "toy.csv"
+    args = ("sweep", "toy-sweep", "square", "x=1:3:3", "w=3,2,1", "--certify")
+    assert run_cli(*args, "--out", str(out))[0] == 0
+    status, stdout, err = run_cli(*args, "--out", str(out), "--resume", "--json")
+    assert status == 0, err
+    assert (json.loads(stdout)["computed"], json.loads(stdout)["reused"]) == (0, 3)
+    back = load(out)
+    assert back.spec.fixed == {"w": "3,2,1"} and back.points[2].values["square"].startswith("54.0000")
+    status, _, err = run_cli("sweep", "toy-sweep", "square", "x=1:3:3", "w=3,2", "--certify", "--out", str(out),
+                             "--resume")
+    assert status == 2 and "different sweep" in err

@@ -3,7 +3,8 @@
 * ``.csv`` and ``.jsonl``: one line per point, appended and flushed when the point finishes;
   an interrupted run leaves every finished point (a cut last line is dropped on reading).
 * ``.json``: the whole record, rewritten atomically (temporary file + rename) at most once a
-  second and at the end, so the file is always valid JSON.
+  second (less often when a rewrite takes more than 0.1 s) and at the end, so the file is always
+  valid JSON.
 
 When a sweep completes, the file is rewritten in grid order, so a resumed sweep leaves the
 same file as an uninterrupted one.  Points are keyed by their exact axis values; a file
@@ -221,16 +222,21 @@ class JsonlStore(_LineStore):
 
 
 class JsonStore(Store):
+    """The whole record, rewritten at most once a second (and at most 10% of the time on big files)."""
+
     interval = 1.0
     _last = 0.0
+    _cost = 0.0
 
     def _rewrite(self) -> None:
+        t0 = time.monotonic()
         _atomic_write(self.path, dumps_record(self.spec, self.points))
         self._last = time.monotonic()
+        self._cost = self._last - t0
 
     def add(self, point: SweepPoint) -> None:
         self.points.append(point)
-        if time.monotonic() - self._last >= self.interval:
+        if time.monotonic() - self._last >= max(self.interval, 10 * self._cost):
             self._rewrite()
 
 
