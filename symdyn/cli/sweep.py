@@ -152,8 +152,7 @@ def sweep_cmd(ctx, model_name, target, assignments, dps, certify, solve_text, eq
     Examples:
       symdyn sweep rank-one-denoising critical-ratio c=1/2 theta=1:3:21 --n-jobs 2 --out ratio.csv
       symdyn sweep rank-one-denoising critical-ratio c=1/2 epsilon=1e-20:1e-1:20:log --certify --plot r.png
-      symdyn sweep rank-one-denoising limit:m_u c=1/4:1:4 alpha=1/5 beta=1/10 \
-          --solve theta=1/2:3 --equals 1/2
+      symdyn sweep rank-one-denoising limit:m_u c=1/4:1:4 alpha=1/5 beta=1/10 --solve theta=1/2:3 --equals 1/2
     """
     model = load_model(model_name)
     fixed, axes = split_assignments(assignments)
