@@ -8,7 +8,6 @@ import pytest
 from matplotlib.collections import PolyCollection, QuadMesh
 from matplotlib.patches import Rectangle
 
-import symdyn as sd
 from symdyn.plot import plot_sweep, save
 from symdyn.sweep import load, sweep
 
