@@ -439,6 +439,7 @@ def _axis_floats(axis: Any) -> np.ndarray:
 
 
 def _plot_map(result: Any, name: str, curve: Any, width: float) -> tuple[Figure, Any]:
+    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Patch, Rectangle
 
     spec = result.spec
@@ -465,10 +466,13 @@ def _plot_map(result: Any, name: str, curve: Any, width: float) -> tuple[Figure,
     value_label = _mathtext(spec.value_label(spec.solve.name if spec.solve is not None else name), name)
     fig.colorbar(mesh, ax=ax, label=value_label)
     reasons = {r: k for k, r in enumerate(dict.fromkeys(r for r in failed.ravel() if r))}
+    cells: dict[str, list[Any]] = {r: [] for r in reasons}
     for (iy, ix), r in np.ndenumerate(failed):
         if r:
-            ax.add_patch(Rectangle((ex[ix], ey[iy]), ex[ix + 1] - ex[ix], ey[iy + 1] - ey[iy], fill=False,
-                                   hatch=_HATCHES[reasons[r] % len(_HATCHES)], edgecolor="#555555", lw=0))
+            cells[r].append(Rectangle((ex[ix], ey[iy]), ex[ix + 1] - ex[ix], ey[iy + 1] - ey[iy]))
+    for r, rects in cells.items():  # one collection per reason: fast for large grids
+        ax.add_collection(PatchCollection(rects, facecolor="none", edgecolor="#555555", linewidth=0,
+                                          hatch=_HATCHES[reasons[r] % len(_HATCHES)], label=f"failed: {r}"))
     handles = [Patch(facecolor="none", edgecolor="#555555", hatch=_HATCHES[k % len(_HATCHES)],
                      label=f"failed ({int((failed == r).sum())}): {r}") for r, k in reasons.items()]
     if curve is not None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matplotlib.collections import PolyCollection, QuadMesh
-from matplotlib.patches import Rectangle
+from matplotlib.collections import PatchCollection, PolyCollection, QuadMesh
 
 from symdyn.plot import plot_sweep, save
 from symdyn.sweep import load, sweep
@@ -64,8 +63,8 @@ def test_two_axis_heatmap_hatches_failed_cells_and_draws_the_solved_curve(tmp_pa
     meshes = [c for c in ax.collections if isinstance(c, QuadMesh)]
     assert len(meshes) == 1
     assert meshes[0].get_array().shape == (11, 11)
-    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
-    assert len(hatched) == grid.failed > 0
+    hatched = [c for c in ax.collections if isinstance(c, PatchCollection) and c.get_hatch()]
+    assert sum(len(c.get_paths()) for c in hatched) == grid.failed > 0
     assert any(t.startswith("failed") for t in _legend_texts(ax))
     solved = [ln for ln in ax.get_lines() if "(solved)" in ln.get_label()]
     assert len(solved) == 1
