@@ -160,3 +160,28 @@ def test_a_file_with_a_list_parameter_resumes_and_loads(tmp_path):
     status, _, err = run_cli("sweep", "toy-sweep", "square", "x=1:3:3", "w=3,2", "--certify", "--out", str(out),
                              "--resume")
     assert status == 2 and "different sweep" in err
+
+
+def test_a_value_column_that_appears_mid_sweep_rewrites_the_csv_header(tmp_path):
+    # above threshold first: the decay amplitudes K_m_u, K_m_v appear only at the last point
+    import contextlib
+
+    out = tmp_path / "lim.csv"
+    snapshots = []
+
+    class Snapshot:
+        @contextlib.contextmanager
+        def task(self, description, total=None):
+            class T:
+                def advance(self, n=1):
+                    snapshots.append(out.read_text())
+            yield T()
+
+    res = sweep(ROD, "limit", {"c": "1/2", "alpha": "1/10", "beta": "1/10"}, {"theta": "2:1/2:3"}, out=str(out),
+                progress=Snapshot())
+    last = snapshots[-1].splitlines()  # the file after the last point, before the final rewrite
+    header = last[0].split(",")
+    assert len(last) == 4 and {"K_m_u", "K_m_v"} <= set(header)
+    assert all(len(ln.split(",")) == len(header) for ln in last)
+    assert "K_m_u" not in snapshots[0].splitlines()[0]
+    assert load(out).points == res.points
