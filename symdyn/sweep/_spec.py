@@ -155,8 +155,8 @@ def build_spec(model, target: str | Target, fixed: Mapping[str, Any], axes: Mapp
                certify: bool = False, solve: Solve | str | None = None, equals: Any = None) -> SweepSpec:
     """Validate a sweep before any point runs (every grid-independent error is raised here).
 
-    ``axes`` values are axis texts (``"1/4:1:4"``, ``"1e-20:1e-1:20:log"``), :class:`Axis`
-    objects or sequences of exact numbers; ``fixed`` values are texts.
+    ``axes`` values are axis texts (``"1/4:1:4"``, ``"1e-20:1e-1:20:log"``) or :class:`Axis`
+    objects (re-made from their text at ``dps``); ``fixed`` values are texts.
     """
     dps = check_dps(dps)
     specs = {s.name: s for s in model.parameter_specs}
@@ -169,21 +169,12 @@ def build_spec(model, target: str | Target, fixed: Mapping[str, Any], axes: Mapp
         raise ParameterError(f"parameter {overlap[0]} is both fixed and swept")
     parsed: list[Axis] = []
     for name, ax in axes.items():
-        if isinstance(ax, Axis):
-            _axis_errors(model, name, ax.spec)
-            parsed.append(ax)
-            continue
-        if isinstance(ax, str):
-            _axis_errors(model, name, ax)
-            parsed.append(parse_axis(name, ax, dps=dps))
-            continue
-        _axis_errors(model, name, "0:0")
-        values = [v for v in ax]
-        from ..params import parse_number
-
-        exact = [parse_number(v) for v in values]
-        parsed.append(Axis(name, exact[0], exact[-1], len(exact), "linear", tuple(exact),
-                           tuple(exact_text(v) for v in exact)))
+        text = ax.spec if isinstance(ax, Axis) else ax
+        if not isinstance(text, str):
+            raise ParameterError(f"axis {name}: give START:STOP:COUNT or START:STOP:COUNT:log (text), "
+                                 f"not {type(ax).__name__}")
+        _axis_errors(model, name, text)
+        parsed.append(parse_axis(name, text, dps=dps))
     for ax in parsed:
         spec = specs[ax.name]
         for v, t in zip(ax.values, ax.texts):
