@@ -17,9 +17,11 @@ import symdyn as sd
 from symdyn.sweep import parse_axis, sweep
 
 from cli_helpers import run_cli, run_json
-import sweep_toy  # noqa: F401  (registers toy-sweep)
+import sweep_toy
+from sweep_toy import toy  # noqa: F401  (the fixture registering toy-sweep)
 
 ROD = "rank-one-denoising"
+pytestmark = pytest.mark.usefixtures("toy")
 
 
 def _frac(text: str) -> Fraction:

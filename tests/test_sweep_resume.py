@@ -16,6 +16,7 @@ import symdyn as sd
 from symdyn.sweep import load, sweep
 
 from cli_helpers import run_cli
+from sweep_toy import toy  # noqa: F401  (the fixture registering toy-sweep)
 
 ROD = "rank-one-denoising"
 ROOT = Path(sd.__file__).resolve().parent.parent
@@ -146,9 +147,7 @@ def test_load_reads_every_format_back(tmp_path):
         assert [p.params for p in back.points] == [p.params for p in res.points]
 
 
-def test_a_file_with_a_list_parameter_resumes_and_loads(tmp_path):
-    import sweep_toy  # noqa: F401  (registers toy-sweep)
-
+def test_a_file_with_a_list_parameter_resumes_and_loads(tmp_path, toy):
     out = tmp_path / "toy.csv"
     args = ("sweep", "toy-sweep", "square", "x=1:3:3", "w=3,2,1", "--certify")
     assert run_cli(*args, "--out", str(out))[0] == 0

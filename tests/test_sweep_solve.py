@@ -13,9 +13,10 @@ import symdyn as sd
 from symdyn.sweep import find_root, sweep
 
 from cli_helpers import run_cli, run_json
-import sweep_toy  # noqa: F401
+from sweep_toy import toy  # noqa: F401  (the fixture registering toy-sweep)
 
 ROD = "rank-one-denoising"
+pytestmark = pytest.mark.usefixtures("toy")
 
 
 def _mp(text: str) -> mp.mpf:
