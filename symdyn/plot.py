@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .params import Params
     from .results import Trajectory
 
-__all__ = ["theory_curve", "plot_check", "plot_convergence", "plot_power_law", "plot_sign", "save", "panels"]
+__all__ = ["theory_curve", "plot_check", "plot_convergence", "plot_power_law", "plot_sign", "plot_sweep", "save", "panels"]
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 _Z95 = 1.959963984540054
@@ -276,3 +276,234 @@ def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
     return fig, ax
+
+
+# ----------------------------------------------------------------------------- sweeps and phase diagrams
+
+_FAIL_MARKERS = ("x", "v", "s", "D", "^", "P", "*", "<")
+_HATCHES = ("///", "\\\\\\", "xxx", "...", "|||", "---", "+++", "ooo")
+
+
+def _mathtext(label: str, fallback: str) -> str:
+    """*label* if matplotlib's mathtext can typeset it, else *fallback*."""
+    if "$" not in label:
+        return label
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(label)
+    except Exception:  # noqa: BLE001 - any parse failure: use the plain name
+        return fallback
+    return label
+
+
+def _reason(message: str, limit: int = 70) -> str:
+    text = " ".join(message.split()) or "failed"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _floats(texts: Sequence[str | None]) -> np.ndarray:
+    out = []
+    for t in texts:
+        try:
+            out.append(float(t) if t is not None else np.nan)
+        except ValueError:
+            out.append(np.nan)
+    return np.array(out, dtype=float)
+
+
+def _cell_edges(x: np.ndarray, log: bool) -> np.ndarray:
+    """Edges of cells centred on the sorted points *x* (geometric midpoints on a log axis)."""
+    v = np.log(x) if log else x
+    if v.size == 1:
+        mid = np.array([v[0] - 0.5, v[0] + 0.5]) if not log else np.array([v[0] - 0.1, v[0] + 0.1])
+    else:
+        inner = (v[1:] + v[:-1]) / 2
+        mid = np.concatenate([[v[0] - (inner[0] - v[0])], inner, [v[-1] + (v[-1] - inner[-1])]])
+    return np.exp(mid) if log else mid
+
+
+def plot_sweep(result: Any, *, values: Sequence[str] | None = None, curve: Any = None,
+               width: float = 6.4) -> tuple[Figure, Any]:
+    """A sweep as a figure: one axis -> the values against it; two axes -> a heatmap.
+
+    One axis: a line per value (``values`` selects them), log axes drawn logarithmically,
+    certified enclosures as a band, failed points marked along the axis with their reasons in
+    the legend.  A ``--solve`` sweep draws the solved parameter against the axis: the phase
+    boundary.  Two axes: a heatmap of the first selected value with failed cells hatched (one
+    hatch per reason) and, with ``curve`` (a one-axis solve sweep over one of the two axes
+    solving for the other), the boundary curve on top.  Labels are mathtext from the
+    parameters' LaTeX names.
+
+    Parameters
+    ----------
+    result : symdyn.sweep.SweepResult
+    values : list of str, optional
+    curve : symdyn.sweep.SweepResult, optional
+
+    Examples
+    --------
+    >>> import symdyn as sd
+    >>> res = sd.sweep("rank-one-denoising", "threshold", {}, {"c": "1e-4:1:5:log"}, dps=20)
+    >>> fig, ax = plot_sweep(res)
+    >>> ax.get_xscale(), ax.get_xlabel()
+    ('log', '$c$')
+    """
+    spec = result.spec
+    axes = spec.axes
+    if len(axes) not in (1, 2):
+        raise SymdynError(f"a sweep plot needs one or two axes, and this sweep has {len(axes)}")
+    names = list(values) if values is not None else result.value_names
+    unknown = [v for v in names if v not in result.value_names]
+    if unknown:
+        have = ", ".join(result.value_names) or "none (every point failed)"
+        raise SymdynError(f"no value {unknown[0]} to plot: the sweep has {have}")
+    if len(axes) == 1:
+        return _plot_line(result, names, width)
+    return _plot_map(result, names[0] if names else "", curve, width)
+
+
+def _title(result: Any) -> str:
+    spec = result.spec
+    fixed = ", ".join(f"{k}={v}" for k, v in spec.fixed.items())
+    what = spec.target.text
+    if spec.solve is not None:
+        what = f"{spec.solve.name} where {what} = {spec.solve.to_json()['equals']}"
+    return f"{spec.model_name}: {what}" + (f"\n{fixed}" if fixed else "") + f"  ({spec.dps} digits" + (
+        ", certified)" if spec.certify else ")")
+
+
+def _failures(result: Any) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(result.points):
+        if not p.ok:
+            groups.setdefault(_reason(p.message), []).append(i)
+    return groups
+
+
+def _plot_line(result: Any, names: Sequence[str], width: float) -> tuple[Figure, Any]:
+    spec = result.spec
+    axis = spec.axes[0]
+    fig = Figure(figsize=(width, 4.6))
+    ax = fig.subplots()
+    pts = result.points
+    x = np.array([_ratio(p.params[axis.name]) for p in pts], dtype=float)
+    order = np.argsort(x)
+    finite_pos = []
+    for k, name in enumerate(names):
+        col = _COLORS[k % len(_COLORS)]
+        y = _floats([p.values.get(name) for p in pts])
+        label = _mathtext(spec.value_label(name), name)
+        ax.plot(x[order], y[order], "-o", color=col, ms=3, lw=1.4, label=label if len(names) > 1 else None)
+        if spec.certify:
+            lo = _floats([(p.enclosures or {}).get(name, {}).get("lower") for p in pts])
+            hi = _floats([(p.enclosures or {}).get(name, {}).get("upper") for p in pts])
+            width = np.nanmax(hi - lo) if np.isfinite(hi - lo).any() else np.nan
+            what = f"certified enclosure of {label}" if len(names) > 1 else "certified enclosure"
+            ax.fill_between(x[order], lo[order], hi[order], color=col, alpha=0.25, lw=0,
+                            label=f"{what} (widths <= {width:.1g})")
+        finite_pos.append(y[np.isfinite(y)])
+    for j, (reason, idx) in enumerate(_failures(result).items()):
+        ax.plot(x[idx], np.full(len(idx), 0.03), _FAIL_MARKERS[j % len(_FAIL_MARKERS)], color="#d62728", ms=6,
+                mew=1.5, mfc="none", transform=ax.get_xaxis_transform(), clip_on=False,
+                label=f"failed ({len(idx)}): {reason}")
+    if axis.scale == "log":
+        ax.set_xscale("log")
+    ys = np.concatenate(finite_pos) if finite_pos else np.array([])
+    if ys.size and (ys > 0).all() and ys.max() / ys.min() > 1e3:
+        ax.set_yscale("log")
+    ax.set_xlabel(_mathtext(spec.param_label(axis.name), axis.name))
+    if spec.solve is not None:
+        ax.set_ylabel(_mathtext(spec.param_label(spec.solve.name), spec.solve.name))
+    elif len(names) == 1:
+        ax.set_ylabel(_mathtext(spec.value_label(names[0]), names[0]))
+    else:
+        ax.set_ylabel(", ".join(names))
+    ax.grid(True, which="both", alpha=0.3)
+    ax.set_title(_title(result), fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False)
+    fig.tight_layout()
+    return fig, ax
+
+
+def _ratio(text: str) -> float:
+    from .params import parse_number
+
+    return float(parse_number(text))
+
+
+def _axis_floats(axis: Any) -> np.ndarray:
+    return np.array([_ratio(t) for t in axis.texts], dtype=float)
+
+
+def _plot_map(result: Any, name: str, curve: Any, width: float) -> tuple[Figure, Any]:
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Patch, Rectangle
+
+    spec = result.spec
+    ax_x, ax_y = spec.axes[1], spec.axes[0]  # first axis on the vertical, the second across
+    xs, ys = _axis_floats(ax_x), _axis_floats(ax_y)
+    ox, oy = np.argsort(xs), np.argsort(ys)
+    xs_sorted, ys_sorted = xs[ox], ys[oy]
+    index = {(p.params[ax_y.name], p.params[ax_x.name]): p for p in result.points}
+    z = np.full((len(ys), len(xs)), np.nan)
+    failed = np.zeros(z.shape, dtype=object)
+    for iy, jy in enumerate(oy):
+        for ix, jx in enumerate(ox):
+            p = index.get((ax_y.texts[jy], ax_x.texts[jx]))
+            if p is None:
+                continue
+            if p.ok:
+                z[iy, ix] = _floats([p.values.get(name)])[0]
+            else:
+                failed[iy, ix] = _reason(p.message)
+    fig = Figure(figsize=(width, 5.0))
+    ax = fig.subplots()
+    ex, ey = _cell_edges(xs_sorted, ax_x.scale == "log"), _cell_edges(ys_sorted, ax_y.scale == "log")
+    mesh = ax.pcolormesh(ex, ey, np.ma.masked_invalid(z), cmap="viridis", shading="flat")
+    value_label = _mathtext(spec.value_label(spec.solve.name if spec.solve is not None else name), name)
+    fig.colorbar(mesh, ax=ax, label=value_label)
+    reasons = {r: k for k, r in enumerate(dict.fromkeys(r for r in failed.ravel() if r))}
+    cells: dict[str, list[Any]] = {r: [] for r in reasons}
+    for (iy, ix), r in np.ndenumerate(failed):
+        if r:
+            cells[r].append(Rectangle((ex[ix], ey[iy]), ex[ix + 1] - ex[ix], ey[iy + 1] - ey[iy]))
+    for r, rects in cells.items():  # one collection per reason: fast for large grids
+        ax.add_collection(PatchCollection(rects, facecolor="none", edgecolor="#555555", linewidth=0,
+                                          hatch=_HATCHES[reasons[r] % len(_HATCHES)], label=f"failed: {r}"))
+    handles = [Patch(facecolor="none", edgecolor="#555555", hatch=_HATCHES[k % len(_HATCHES)],
+                     label=f"failed ({int((failed == r).sum())}): {r}") for r, k in reasons.items()]
+    if curve is not None:
+        handles += _draw_curve(ax, curve, ax_x.name, ax_y.name)
+    if ax_x.scale == "log":
+        ax.set_xscale("log")
+    if ax_y.scale == "log":
+        ax.set_yscale("log")
+    ax.set_xlabel(_mathtext(spec.param_label(ax_x.name), ax_x.name))
+    ax.set_ylabel(_mathtext(spec.param_label(ax_y.name), ax_y.name))
+    ax.set_xlim(ex[0], ex[-1])
+    ax.set_ylim(ey[0], ey[-1])
+    ax.set_title(_title(result), fontsize=9)
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
+    fig.tight_layout()
+    return fig, ax
+
+
+def _draw_curve(ax: Any, curve: Any, x_name: str, y_name: str) -> list[Any]:
+    cs = curve.spec
+    if cs.solve is None or len(cs.axes) != 1 or {cs.axes[0].name, cs.solve.name} != {x_name, y_name}:
+        raise SymdynError(f"the curve must be a one-axis --solve sweep over {x_name} or {y_name} solving for the "
+                          "other one")
+    axis = cs.axes[0]
+    ok = [p for p in curve.points if p.ok]
+    a = np.array([_ratio(p.params[axis.name]) for p in ok], dtype=float)
+    r = _floats([p.values.get(cs.solve.name) for p in ok])
+    order = np.argsort(a)
+    x, y = (a, r) if axis.name == x_name else (r, a)
+    label = f"{cs.target.text} = {cs.solve.to_json()['equals']} (solved)"
+    ax.plot(x[order], y[order], "-", color="white", lw=2.6, zorder=4)
+    (line,) = ax.plot(x[order], y[order], "--", color="#d62728", lw=1.5, zorder=5, label=label)
+    return [line]
