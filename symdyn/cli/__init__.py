@@ -27,7 +27,7 @@ _COMMAND_MODULES = tuple(
 
 class _Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        order = ["models", "derive", "eval", "limit", "boundary", "simulate", "check", "report", "sweep", "verify",
+        order = ["models", "derive", "eval", "limit", "boundary", "simulate", "check", "report", "sweep", "plot", "verify",
                  "cite"]
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
