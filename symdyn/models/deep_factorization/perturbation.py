@@ -47,7 +47,7 @@ from .inputs import check_dps, mpq, p_exponent, rational, spectrum
 __all__ = [
     "Perturbation", "draw", "given", "WeylCheck", "weyl", "DavisKahan", "davis_kahan", "second_order_shift",
     "dT_ds", "T0Shift", "T0_shift", "noise_fitting_time", "WeylInterval", "weyl_interval", "critical_target",
-    "early_stopping_bound", "LimitResult", "limit",
+    "early_stopping_bound", "LimitResult", "limit", "EarlyStopping", "early_stopping_optimum",
 ]
 
 
@@ -462,3 +462,45 @@ def limit(P: Perturbation) -> LimitResult:
     regime = ("exact recovery (no perturbation)" if P.noise == 0 and all(v == 0 for v in lam[P.r:]) else
               f"over-fits {over} positive noise eigenvalue(s)" if over else "no positive noise eigenvalue")
     return LimitResult(plus, loss, err, trunc, over, regime)
+
+
+@dataclass(frozen=True)
+class EarlyStopping:
+    """The best early-stopped error ``min_n ||W_n - W*||_F`` predicted by the decoupled dynamics.
+
+    With ``W_n = Q diag(lambda_n) Q^T`` and ``C = Q^T W* Q``: ``||W_n - W*||_F^2 = sum_i (lambda_{i,n} - C_ii)^2 +
+    sum_{i != j} C_ij^2``, minimised over the steps of the scalar recursions (float64, all components at
+    once).  The spec's value ``||W^_r - W*||_F`` (``truncation``) is an upper bound up to the ``eps`` terms: the
+    trajectory can do better where ``q_i^T E q_i > 0`` (``lambda_i`` passes ``C_ii < lam_i``).
+    """
+
+    minimum: float
+    argmin: int
+    truncation: float
+    off_diagonal: float
+
+
+def early_stopping_optimum(P: Perturbation, st_hat: iv.Setting, n_max: int) -> EarlyStopping:
+    """Predict ``min_{0 <= n <= n_max} ||W_n - W*||_F`` and its step from the scalar recursions (needs ``Q``)."""
+    if P.Q is None:
+        raise ParameterError("the early-stopping optimum needs the eigenvectors: draw E from noise/noise_seed")
+    if st_hat.eta is None:
+        raise ParameterError("the early-stopping optimum is computed for GD steps: give eta")
+    Ws = np.diag([float(v) for v in P.sigma_padded()])
+    C = P.Q.T @ Ws @ P.Q
+    c = np.diag(C).copy()
+    off = float(np.sum(C * C) - np.sum(c * c))
+    s = np.array([float(v) for v in st_hat.lam])
+    N, eta = st_hat.N, float(st_hat.eta)
+    w = np.full(P.d, float(st_hat.alpha) if st_hat.alpha.is_Rational else float(st_hat.lambda0) ** (1.0 / N))
+    best, arg = np.inf, 0
+    for n in range(int(n_max) + 1):
+        lamn = w**N
+        e2 = float(np.sum((lamn - c) ** 2)) + off
+        if e2 < best:
+            best, arg = e2, n
+        w = w + eta * w ** (N - 1) * (s - w**N)
+    r = P.r
+    lam = np.array([float(v) for v in P.lam_hat])
+    Wr = (P.Q[:, :r] * lam[:r]) @ P.Q[:, :r].T
+    return EarlyStopping(float(np.sqrt(max(best, 0.0))), arg, float(np.linalg.norm(Wr - Ws)), float(np.sqrt(max(off, 0))))

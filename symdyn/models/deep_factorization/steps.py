@@ -47,7 +47,7 @@ from .inputs import check_dps, depth, level as _level, mpq, p_exponent, rational
 __all__ = [
     "HittingSteps", "StepEstimate", "StepCondition",
     "hitting_steps", "hitting_steps_plain", "modified_equation_steps", "step_condition",
-    "log_lipschitz", "iterate", "estimated_steps", "MAX_STEPS",
+    "log_lipschitz", "iterate", "estimated_steps", "corrected_flow", "MAX_STEPS",
 ]
 
 MAX_STEPS = 200_000_000       # refuse longer runs (about a minute); the closed forms answer those
@@ -466,3 +466,37 @@ def step_condition(lam: Sequence[Any], N: Any, eta: Any, *, alpha: Any = None, l
     with mp.workdps(dps):
         return StepCondition(+cm, c, s_max, exact_sign(1 - c) >= 0, exact_sign(2 - c) > 0, +(1 - cm), +(2 - cm),
                              tuple((v, +m, ok) for v, m, ok in neg), dps)
+
+
+def corrected_flow(n: int, s: Any, N: Any, eta: Any, *, alpha: Any = None, lambda0: Any = None,
+                   dps: int = 20, tol_steps: float = 1e-9) -> mp.mpf:
+    """The flow eigenvalue at the corrected step (B4): ``lambda(t_n)`` with ``n = t_n/eta + (1/2) log(g(w(t_n))/g(w_0))``.
+
+    The equation is solved by the fixed-point iteration ``t <- eta (n - (1/2) log(g(t)/g(0)))`` (a contraction
+    with factor ``O(eta s)``); ``g(w) = w^{N-1}(s - w^N) = lambda^{(N-1)/N}(s - lambda)``.  Growth targets only
+    (``s > lambda0``).
+    """
+    dps = check_dps(dps)
+    N = int(depth(N))
+    s = rational(s, "s", positive=True)
+    eta = rational(eta, "eta", positive=True)
+    _w, l0 = _w0(alpha, lambda0, N)
+    if not l0 < s:
+        raise ParameterError("corrected_flow needs a growth target s > lambda0")
+    init = {"alpha": alpha} if alpha is not None else {"lambda0": lambda0}
+    with mp.workdps(dps + 10):
+        em = mpq(eta)
+        ex = mp.mpf(N - 1) / N
+        g0 = mp.power(mpq(l0), ex) * mpq(s - l0)
+        t = em * n
+        for _ in range(200):
+            lam = cf.flow_eigenvalue(t, s, N, **init, dps=dps + 5)
+            g = mp.power(lam.value, ex) * lam.gap
+            tn = max(mp.mpf(0), em * (n - mp.log(g / g0) / 2))
+            if abs(tn - t) <= em * tol_steps:
+                t = tn
+                break
+            t = tn
+        val = cf.flow_eigenvalue(t, s, N, **init, dps=dps).value
+    with mp.workdps(dps):
+        return +val
