@@ -26,8 +26,9 @@ target ``(l1^{-p} - l0^{-p})/(N p)``.  :func:`flow_eigenvalue` inverts every cas
 >>> T = time_to_reach(1, "1/2", 3, alpha="1e-30", dps=40)
 >>> mp.nstr(T.value, 40), mp.nstr(T.regular, 25)
 ('999999999999999999999999999999.1497493079', '-0.8502506921408279245738504')
->>> mp.nstr(flow_eigenvalue(T.value, 1, 3, lambda0="1e-90", dps=30).value, 20)
-'0.5'
+>>> t = time_to_reach(1, "1/2", 3, alpha="1e-30", dps=70).value   # 40 digits of the O(1) part
+>>> mp.nstr(flow_eigenvalue(t, 1, 3, lambda0="1e-90", dps=30).value - mp.mpf(1) / 2, 3)
+'0.0'
 """
 
 from __future__ import annotations
@@ -547,8 +548,12 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
     l0 = initial_eigenvalue(alpha, lambda0, N)
     p = p_exponent(N)
     wp = dps + GUARD
+    if isinstance(t, (int, sp.Rational)):
+        with mp.workdps(wp + _digits(mp.mpf(sp.Rational(t).p) / max(1, int(sp.Rational(t).q)))):
+            tm = mpq(t)
+    else:
+        tm = t if isinstance(t, mp.mpf) else mp.mpf(t)  # an mpf keeps all its digits
     with mp.workdps(wp):
-        tm = mpq(t) if isinstance(t, (int, sp.Rational)) else mp.mpf(t)
         if tm < 0:
             raise ParameterError(f"t={t} must be >= 0")
         if tm == 0 or l0 == s:

@@ -279,7 +279,7 @@ def hitting_steps(s: Any, levels: Sequence[Any], N: Any, eta: Any, *, alpha: Any
         Refuse (ParameterError with the estimate) if the flow predicts more steps.
 
     >>> hitting_steps(1, ["1/10", "9/10"], 4, "3/200", alpha="3/20").steps
-    (1019, 1508)
+    (1389, 1508)
     """
     start = time.perf_counter()
     N = int(depth(N))
@@ -334,14 +334,14 @@ def hitting_steps(s: Any, levels: Sequence[Any], N: Any, eta: Any, *, alpha: Any
         with mp.workdps(digits):
             w0m = to_mp(w0, digits)
             omegas = [mp.root(mpq(levs[i] * s), N) for i in todo]
-            with gmpy2.local_context(gmpy2.context(precision=bits)):
+            with gmpy2.context(precision=bits):
                 w0g = gmpy2.mpfr(mp.nstr(w0m, digits))
                 sg = gmpy2.mpfr(gmpy2.mpq(int(s.p), int(s.q)))
                 etag = gmpy2.mpfr(gmpy2.mpq(int(eta.p), int(eta.q)))
                 thr = [gmpy2.mpfr(mp.nstr(o, digits)) for o in omegas]
             e0 = float(abs(mp.log(_mpf_of(w0g)) - mp.log(w0m)) * 2) + 2.0 ** (-bits - 10)
         delta_m = _delta(N, theta, 2.0**-bits)
-        with gmpy2.local_context(gmpy2.context(precision=bits)):
+        with gmpy2.context(precision=bits):
             items = _run(w0g, sg, etag, N, thr, e0, delta_m / (1 - delta_m) * _SAFETY, max_steps + 2, mpfr=True)
         final_e = items[-1][4]
         proved = final_e < _E_CAP and all(_certify_crossing(it, om, digits) for it, om in zip(items, omegas))
