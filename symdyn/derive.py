@@ -989,8 +989,11 @@ def format_table(result: DerivationResult, *, width: int = 100) -> str:
 
 
 def run_script(model_name: str, argv: Sequence[str] | None = None, *, prog: str | None = None,
-               description: str = "") -> int:
+               description: str = "", derivation: Callable[[], "Derivation"] | None = None) -> int:
     """The command-line runner of the ``derivations/*.py`` scripts.
+
+    ``derivation`` (a function returning the :class:`Derivation`) replaces the lookup of the model
+    *model_name*'s derivation, for derivations of models not (yet) registered.
 
     Verifies the model's derivation and prints the table (or ``--json``); ``--latex FILE``
     writes the document and ``--pdf`` also compiles it next to FILE.  Returns the exit
@@ -1020,7 +1023,7 @@ def run_script(model_name: str, argv: Sequence[str] | None = None, *, prog: str 
         return 2
     try:
         dps = check_dps(args.dps)
-        derivation = get_model(model_name).derivation()
+        derivation = derivation() if derivation is not None else get_model(model_name).derivation()
         result = derivation.verify(dps=dps, seed=args.seed, keys=args.step)
     except (SymdynError, KeyError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
