@@ -184,7 +184,9 @@ def _run(w, s, eta, N: int, thresholds, e0: float, D: float, max_steps: int, *, 
             if n >= max_steps:
                 raise UnsupportedError(f"the recursion did not reach the level within {max_steps} steps")
             i = 0
-            k = min(block, max_steps - n)
+            x = c * float(w) ** (N - 2)
+            # short blocks where the Lipschitz factor varies (the bound uses the block's last factor)
+            k = min(block if x <= 0 else max(16, min(block, int(0.01 / x))), max_steps - n)
             if mpfr:
                 if N == 2:
                     while i < k and w < thr:
