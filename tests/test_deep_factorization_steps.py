@@ -140,3 +140,11 @@ def test_corrected_flow_is_closer_than_the_naive_flow():
     good = st.corrected_flow(300, 1, 2, Q(1, 50), alpha=Q(1, 1000))
     naive = cf.flow_eigenvalue(6, 1, 2, alpha=Q(1, 1000), dps=20).value
     assert abs(good - lam) < 1e-3 < abs(naive - lam)
+
+
+@pytest.mark.slow
+def test_millions_of_steps_are_proved_and_equal_the_plain_recursion():
+    """N = 4, alpha = 1e-2, eta = 1e-3: about 5 million steps (the benchmark's case), against mpmath."""
+    h = st.hitting_steps(1, [Q(1, 10)], 4, Q(1, 1000), alpha=Q(1, 100))
+    assert h.proved and h.steps[0] > 4_000_000
+    assert h.steps == st.hitting_steps_plain(1, [Q(1, 10)], 4, Q(1, 1000), alpha=Q(1, 100), dps=30)
