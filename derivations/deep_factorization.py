@@ -5,8 +5,9 @@ Usage::
 
     python derivations/deep_factorization.py [--dps 50] [--seed 0] [--latex FILE [--pdf]] [--json] [--step KEY ...]
 
-Prints one row per step (status, method, time, evidence) and exits with status
-0 if every step verifies, 1 otherwise (2 for bad arguments).  ``--latex FILE``
+The same as ``symdyn derive deep-factorization`` with the same options: prints
+one row per step (status, method, time, evidence) and exits with status 0 if
+every step verifies, 1 otherwise (2 for bad arguments).  ``--latex FILE``
 writes a complete LaTeX document with the verification results (``--pdf`` also
 compiles it next to FILE); ``--json`` prints the steps and their verifications as
 JSON instead of the table.
@@ -32,13 +33,16 @@ try:
 except ImportError:  # running from a source checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 
-from symdyn.derive import run_script
-from symdyn.models.deep_factorization.derivation import derivation
+from symdyn.cli import main as symdyn_main
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_script("deep-factorization", argv, prog="deep_factorization.py",
-                      description=__doc__.split("\n\n")[0], derivation=derivation)
+    """Run ``symdyn derive deep-factorization ARGS`` and return its exit status."""
+    try:
+        symdyn_main(["derive", "deep-factorization", *(sys.argv[1:] if argv is None else argv)])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 if __name__ == "__main__":
