@@ -327,7 +327,11 @@ def _settings(model: "Model", params: Any, *, n, seeds, times, sizes, seed, leve
             ex = dict(_GENERIC)
         p = params if not isinstance(params, Mapping) else model.params(**dict(params))
     times = list(ex["times"]) if times is None else list(times)
-    n = int(ex["n"]) if n is None else n
+    simulator = model.simulator() if model.has("simulate") else None
+    if simulator is not None and simulator.size_parameter is not None:
+        n = simulator.resolve_size(p, n)     # the parameters fix the size
+    else:
+        n = int(ex["n"]) if n is None else n
     seeds = int(ex["seeds"]) if seeds is None else seeds
     if isinstance(sizes, str):
         if sizes.strip().lower() != "none":
@@ -429,7 +433,9 @@ def _sections(ctx: ReportContext, example_note: str, command: str) -> list[ltx.S
         sections.append(_check_section(ctx.check, fig.get("sign")))
         if ctx.check.convergence is not None:
             sections.append(_convergence_section(ctx.check.convergence, fig.get("convergence")))
+    t0 = _time.perf_counter()
     sections += list(model.report_sections(ctx))
+    ctx.timings["model sections"] = _time.perf_counter() - t0
     ctx.timings["total"] = sum(v for k, v in ctx.timings.items() if k != "total")
     sections.append(_repro_section(command, _settings_text(s), ctx.timings))
     return sections
@@ -536,6 +542,7 @@ def report(
     given = " ".join(f"{k}={v}" for k, v in p.to_json().items() if k in p.given)
     command = command or f"symdyn report {model.name} {given} --out {out}".replace("  ", " ")
     sections = _sections(ctx, example_note, command)
+    files += [f for f in ctx.figures.values() if f not in files]  # figures of the model's own sections
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     tex = ltx.document(f"symdyn report: {model.name}", sections, author="symdyn", date=date,
                        abstract=_abstract(ctx, given), bibliography=model.cite(), preamble=[r"\usepackage{graphicx}"])
