@@ -16,4 +16,13 @@ Modules (model-independent: plain exact arguments, results with their evidence):
 * :mod:`.simulation` -- full-matrix GD of the ``N`` layers;
 * :mod:`.derivation` -- the self-verifying derivation;
 * :mod:`.presets` -- parameter sets (``arora2019``).
+
+The model's views (the generic interface): :mod:`.spec`, :mod:`.canonical`, :mod:`.evaluation`,
+:mod:`.limits`, :mod:`.boundaries`, the simulator in :mod:`.simulation`, the report's figures in :mod:`.figures`.
 """
+
+from .model import DeepFactorization
+
+MODEL = DeepFactorization()
+
+__all__ = ["MODEL", "DeepFactorization"]

@@ -47,10 +47,12 @@ from .inputs import check_dps, depth, level as _level, mpq, p_exponent, rational
 __all__ = [
     "HittingSteps", "StepEstimate", "StepCondition",
     "hitting_steps", "hitting_steps_plain", "modified_equation_steps", "step_condition",
-    "log_lipschitz", "iterate", "estimated_steps", "corrected_flow", "MAX_STEPS",
+    "log_lipschitz", "iterate", "estimated_steps", "corrected_flow", "corrected_flow_eigenvalue",
+    "recursion_trajectory", "MAX_STEPS", "MAX_TRAJECTORY_STEPS",
 ]
 
 MAX_STEPS = 200_000_000       # refuse longer runs (about a minute); the closed forms answer those
+MAX_TRAJECTORY_STEPS = 20_000_000   # multiprecision trajectories (about 10 s per target and precision)
 _SAFETY = 1.0 + 1e-6          # inflation of the float-accumulated bound (its own rounding is < 1e-8 relative)
 _E_CAP = 1e-7                 # the bound must stay below this (it enters the Lipschitz constant)
 _FLOAT_TINY = 1e-280
@@ -475,16 +477,14 @@ def corrected_flow(n: int, s: Any, N: Any, eta: Any, *, alpha: Any = None, lambd
     """The flow eigenvalue at the corrected step (B4): ``lambda(t_n)`` with ``n = t_n/eta + (1/2) log(g(w(t_n))/g(w_0))``.
 
     The equation is solved by the fixed-point iteration ``t <- eta (n - (1/2) log(g(t)/g(0)))`` (a contraction
-    with factor ``O(eta s)``); ``g(w) = w^{N-1}(s - w^N) = lambda^{(N-1)/N}(s - lambda)``.  Growth targets only
-    (``s > lambda0``).
+    with factor ``O(eta s)``); ``g(w) = w^{N-1}(s - w^N) = lambda^{(N-1)/N}(s - lambda)``, any sign of ``s``
+    (``g(w)/g(w_0) > 0``: ``lambda`` moves monotonically towards ``s``).
     """
     dps = check_dps(dps)
     N = int(depth(N))
-    s = rational(s, "s", positive=True)
+    s = rational(s, "s")
     eta = rational(eta, "eta", positive=True)
     _w, l0 = _w0(alpha, lambda0, N)
-    if not l0 < s:
-        raise ParameterError("corrected_flow needs a growth target s > lambda0")
     init = {"alpha": alpha} if alpha is not None else {"lambda0": lambda0}
     with mp.workdps(dps + 10):
         em = mpq(eta)
@@ -502,3 +502,128 @@ def corrected_flow(n: int, s: Any, N: Any, eta: Any, *, alpha: Any = None, lambd
         val = cf.flow_eigenvalue(t, s, N, **init, dps=dps).value
     with mp.workdps(dps):
         return +val
+
+
+def recursion_trajectory(s: Any, N: Any, eta: Any, steps: Sequence[int], *, alpha: Any = None, lambda0: Any = None,
+                         dps: int = 30) -> tuple[tuple[mp.mpf, mp.mpf], ...]:
+    """``(lambda_n, s - lambda_n)`` of the recursion at the requested steps (any order), in gmpy2 ``mpfr`` at
+    about ``dps`` digits, without cancellation in the gap.
+
+    While ``w < c/2`` (``c = s^(1/N)``, ``s > 0``) ``w`` itself is iterated and ``s - w^N`` formed directly;
+    beyond, the distance ``delta = c - w`` is iterated, ``delta <- delta (1 - eta w^(N-1) P(w))`` with
+    ``s - w^N = delta P(w)``, ``P(w) = sum_j c^(N-1-j) w^j``, so a gap of ``10^-80`` keeps its digits.  For
+    ``s <= 0`` the gap ``s - w^N`` has no cancellation.  Longer runs than :data:`MAX_TRAJECTORY_STEPS` are refused.
+
+    >>> [mp.nstr(v[0], 12) for v in recursion_trajectory(3, 2, "1/50", [0, 146], alpha="1/1000", dps=20)]
+    ['1.0e-6', '2.72877100335']
+    """
+    import gmpy2
+
+    dps = check_dps(dps)
+    N = int(depth(N))
+    s = rational(s, "s")
+    eta = rational(eta, "eta", positive=True)
+    w0, l0 = _w0(alpha, lambda0, N)
+    want = sorted(set(int(n) for n in steps))
+    if want and want[0] < 0:
+        raise ParameterError("steps must be >= 0")
+    if want and want[-1] > MAX_TRAJECTORY_STEPS:
+        raise ParameterError(f"step {want[-1]} is beyond {MAX_TRAJECTORY_STEPS} steps of the multiprecision "
+                             "recursion: use gd_theory=corrected-flow (the flow at the modified-equation step)")
+    bits = int(dps * 3.33) + 16
+    out: dict[int, tuple[mp.mpf, mp.mpf]] = {}
+    with gmpy2.context(precision=bits), mp.workdps(dps + 5):
+        def g(q: sp.Expr):
+            return gmpy2.mpfr(mp.nstr(to_mp(q, dps + 10), dps + 10))
+        sg, eg = gmpy2.mpfr(gmpy2.mpq(int(s.p), int(s.q))), gmpy2.mpfr(gmpy2.mpq(int(eta.p), int(eta.q)))
+        w = g(w0)
+        c = g(sp.root(s, N)) if s > 0 else None
+        half = None if c is None else c / 2
+        delta = None
+        n = 0
+
+        def P(wv):
+            acc = gmpy2.mpfr(0)
+            cp = gmpy2.mpfr(1)
+            powers = [gmpy2.mpfr(1)]
+            for _ in range(N - 1):
+                powers.append(powers[-1] * wv)
+            for j in range(N - 1, -1, -1):
+                acc += cp * powers[j]
+                cp *= c
+            return acc
+
+        for target in want:
+            while n < target:
+                if delta is None:
+                    w = w + eg * w ** (N - 1) * (sg - w**N)
+                    if half is not None and w >= half:
+                        delta = c - w
+                else:
+                    delta = delta * (1 - eg * w ** (N - 1) * P(w))
+                    w = c - delta
+                n += 1
+            gap = (sg - w**N) if delta is None else delta * P(w)
+            out[target] = (_mpf_of(w**N), _mpf_of(gap))
+    with mp.workdps(dps):
+        return tuple((+out[int(n)][0], +out[int(n)][1]) for n in steps)
+
+
+def corrected_flow_eigenvalue(n: Any, s: Any, N: Any, eta: Any, *, alpha: Any = None, lambda0: Any = None,
+                              dps: int = 30) -> "cf.FlowEigenvalue":
+    """The flow eigenvalue at the corrected step (B4), ``lambda`` with
+    ``n = T(lambda0 -> lambda)/eta + (1/2) log(g(lambda)/g(lambda0))``, ``g = lambda^((N-1)/N) (s - lambda)``.
+
+    Growth targets (``0 < lambda0 < s``): Newton in ``z = logit(lambda/s)`` on
+    ``f(z) = s^-p (F_N(x) - F_N(x0))/eta + (1/2) log(g/g0)``, increasing when ``eta N s^p < 2``
+    (``f' = s^-p x^(1-p)/(N eta) + ((N-1)/N (1-x) - x)/2``).  Other targets: :func:`corrected_flow`.
+    """
+    dps = check_dps(dps)
+    Nq = depth(N)
+    s_ = rational(s, "s")
+    eta_ = rational(eta, "eta", positive=True)
+    _w, l0 = _w0(alpha, lambda0, int(Nq))
+    n = int(n)
+    init = {"alpha": alpha} if alpha is not None else {"lambda0": lambda0}
+    if n == 0 or not (s_ > 0 and l0 < s_):
+        if n == 0:
+            return cf.flow_eigenvalue(0, s_, Nq, **init, dps=dps)
+        lam = corrected_flow(n, s_, Nq, eta_, **init, dps=dps)
+        with mp.workdps(dps):
+            return cf.FlowEigenvalue(lam, mpq(s_) - lam, dps, "corrected flow (fixed point)", mp.mpf(0))
+    p = p_exponent(Nq)
+    wp = dps + cf.GUARD
+    with mp.workdps(wp):
+        x0, y0 = cf._xy(l0 / s_)
+        F0 = cf.F(x0, Nq, y=y0)
+        extra = max(cf._digits(F0), cf._digits(mp.mpf(n)))
+    wp += extra
+    with mp.workdps(wp):
+        x0, y0 = cf._xy(l0 / s_)
+        F0 = cf.F(x0, Nq, y=y0)
+        sp_ = mp.power(mpq(s_), -mpq(p))
+        em, Nm, pm = mpq(eta_), mpq(Nq), mpq(p)
+        ex = (Nm - 1) / Nm
+        lg0 = ex * mp.log(x0) + mp.log(y0)
+
+        def xy(z):
+            return 1 / (1 + mp.exp(-z)), 1 / (1 + mp.exp(z))
+
+        def f(z):
+            x, y = xy(z)
+            return sp_ * (cf.F(x, Nq, y=y) - F0) / em + (ex * mp.log(x) + mp.log(y) - lg0) / 2
+
+        def fp(z):
+            x, y = xy(z)
+            return sp_ * mp.power(x, 1 - pm) / (Nm * em) + (ex * y - x) / 2
+
+        guess = cf.flow_eigenvalue(em * n, s_, Nq, **init, dps=min(dps, 20))
+        xg = guess.value / mpq(s_)
+        yg = guess.gap / mpq(s_)
+        z0 = mp.log(xg) - mp.log(yg) if xg > 0 and yg > 0 else mp.mpf(0)
+        z, it = cf._solve_increasing(f, fp, mp.mpf(n), z0, wp=wp)
+        x, y = xy(z)
+        lam, gap = mpq(s_) * x, mpq(s_) * y
+    with mp.workdps(dps):
+        return cf.FlowEigenvalue(+lam, +gap, dps, "Newton on the corrected step relation in logit(lambda/s)",
+                                 mp.mpf(10) ** -(dps + cf.GUARD - 4) * abs(lam), it)
