@@ -141,14 +141,21 @@ def _limit_section(lim: Any, err: str, dps: int) -> ltx.Section:
     return ltx.Section("Large-time limit", "\n\n".join(body))
 
 
+#: Observables per table of the trajectory section (more are split over several tables).
+TABLE_COLUMNS = 5
+
+
 def _trajectory_section(traj: Any, fig: str | None) -> ltx.Section:
     names = list(traj.observables)
-    header = ["$" + traj.time_name + "$"] + [ltx.code(o) for o in names]
-    rows = [[ltx.inline(t)] + [ltx.number(traj.observables[o][j].value, 15) for o in names] for j, t in enumerate(traj.times)]
     err = traj.max_error()
     body = [f"Deterministic equivalents at {traj.dps} digits (15 shown). Method: " + ltx.escape(traj.method)
-            + f". Largest error estimate (difference of two independent evaluations): {ltx.number(err, 3)}.",
-            ltx.table(header, rows, "r" * len(header))]
+            + f". Largest error estimate (difference of two independent evaluations): {ltx.number(err, 3)}."]
+    for start in range(0, len(names), TABLE_COLUMNS):
+        chunk = names[start:start + TABLE_COLUMNS]
+        header = ["$" + traj.time_name + "$"] + [ltx.code(o) for o in chunk]
+        rows = [[ltx.inline(t)] + [ltx.number(traj.observables[o][j].value, 15) for o in chunk]
+                for j, t in enumerate(traj.times)]
+        body.append(ltx.table(header, rows, "r" * len(header)))
     if traj.notes:
         body.append("Notes: " + ltx.escape("; ".join(traj.notes)) + ".")
     if fig:
