@@ -91,7 +91,8 @@ def time_to_reach(model, params, *, dps: int, certify: bool) -> Quantity:
                   Approximation("flow", {"steps": me.flow_steps}, "T/eta: the flow time in steps, uncorrected",
                                 "O(log(1/alpha)) steps", deviation={"steps": _mp(n, dps) - me.flow_steps})]
         return _quantity(model, "time-to-reach", params, dps, {"steps": _mp(n, dps)}, h.method,
-                         approximations=approx, note=f"exact first step with lambda_n >= level*s ({h.precision})")
+                         exact={"steps": sp.Integer(n)}, approximations=approx,
+                         note=f"exact first step with lambda_n >= level*s ({h.precision})")
     T = cf.time_to_reach(s, lev, N, **init, dps=dps)
     values = {"time": T.value}
     if T.singular is not None:
@@ -143,7 +144,8 @@ def _endpoint(model, name: str, params, dps: int, certify: bool,
     if not e.finite:
         notes.insert(0, f"{name}({k}) is infinite")
     unit = "GD steps" if e.in_steps else "flow time"
-    return _quantity(model, name, params, dps, values, e.method,
+    exact = {name: sp.Integer(int(e.value))} if e.in_steps and e.finite else {}
+    return _quantity(model, name, params, dps, values, e.method, exact=exact,
                      approximations=[_approx(a, name, dps, value) for a in e.approximations],
                      note="; ".join([f"in {unit}"] + notes))
 
@@ -191,7 +193,8 @@ def interval_length(model, params, *, dps: int, certify: bool) -> Quantity:
             approx.append(Approximation("modified-equation", {"length": est},
                                         "difference of the modified-equation step estimates", "+-2 steps",
                                         deviation={"length": value - est}))
-    return _quantity(model, "interval-length", params, dps, values, L.method, regime=_regime(value),
+    exact = {"length": sp.Integer(int(L.value))} if st.eta is not None and L.T1.finite else {}
+    return _quantity(model, "interval-length", params, dps, values, L.method, regime=_regime(value), exact=exact,
                      approximations=approx, check=check,
                      note="; ".join(["in GD steps" if st.eta is not None else "in flow time"] + notes))
 
@@ -310,6 +313,8 @@ def T0_shift(model, params, *, dps: int, certify: bool) -> Quantity:
     k = _k(can, params)
     if k > can.r:
         raise ParameterError(f"k={k} is out of range for the shift of T0: 1 <= k <= r = {can.r}")
+    if not can.perturbed:
+        raise ParameterError("T0-shift needs a perturbation (noise > 0 or lam_hat): without one there is no shift")
     sh = pt.T0_shift(can.setting_sigma(), can.lam_hat, k, dps=dps)
     values = {"shift": _mp(sh.exact, dps), "first_order": sh.predicted,
               "first_order_asymptotic": sh.predicted_asymptotic, "relative_error": sh.relative_error}

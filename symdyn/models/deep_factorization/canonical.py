@@ -1,6 +1,7 @@
 """Resolution and cross-validation of the deep-factorization parameters; the canonical problem.
 
-:func:`resolve` runs when the parameters are parsed (before any work) and raises one-line
+:func:`resolve` runs when the parameters are parsed (after filling a ``preset``'s parameters the user did
+not give) (before any work) and raises one-line
 :class:`~symdyn.errors.ParameterError` for: ``d < r``, ``lam_hat`` without ``sigma`` or of a length other
 than ``d``, ``noise_seed`` with ``lam_hat``, ``k`` out of range (``1 <= k <=`` the number of positive
 eigenvalues of ``W^``), an unstable ``eta`` (``eta N lam_1^(2-2/N) >= 2``, the bound stated) and an ``eta``
@@ -137,6 +138,8 @@ def _float(x: sp.Expr) -> float:
 def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
     """Cross-parameter rules and defaults (see the module docstring); one-line errors."""
     values = dict(values)
+    if values.get("preset") is not None:
+        _apply_preset(values, given)
     N = int(values["N"]) if "N" in values else None
     sigma = values.get("sigma")
     if sigma is None:
@@ -179,6 +182,19 @@ def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
     if eta is not None and N is not None:
         _check_eta(eta, N, lam if lam is not None else ((values["s"],) if "s" in values else ()), values)
     return values
+
+
+_ALTERNATIVES = {"alpha": "lambda0", "lambda0": "alpha", "noise": "lam_hat", "lam_hat": "noise"}
+
+
+def _apply_preset(values: dict[str, Any], given: frozenset[str]) -> None:
+    """Fill the parameters the user did not give (nor their alternative) from the named preset."""
+    from .presets import preset
+
+    for name, value in preset(values["preset"]).params.items():
+        if name in given or _ALTERNATIVES.get(name) in given:
+            continue
+        values[name] = sp.Integer(value) if isinstance(value, int) else value
 
 
 def _check_eta(eta: sp.Rational, N: int, targets: tuple, values: dict[str, Any]) -> None:

@@ -43,7 +43,7 @@ class DeepFactorization(PackagedModel):
     #: Built-in example of ``symdyn report deep-factorization``: depth 3, a rank-3 target in dimension 8, GD;
     #: the report adds the perturbed case (noise=1/20) and the arora2019 preset.
     report_example = {
-        "params": {"N": "3", "sigma": "2,1,1/2", "d": "8", "alpha": "1/10", "eta": "1/40",
+        "params": {"N": "3", "sigma": "2,1,1/2", "d": "8", "alpha": "1/10", "eta": "1/40", "k": "2",
                    "gd_theory": "corrected-flow"},
         "seeds": 1,
         "times": ["0", "150", "300", "450", "600", "900", "1200"],

@@ -55,6 +55,10 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("s", "target eigenvalue of time-to-reach", _POSITIVE, latex="s", optional=True),
     ParamSpec("level", "level of time-to-reach: the time for lambda to reach level * s from lambda0",
               Interval(lo=0, hi=1, lo_closed=False, hi_closed=False), latex=r"\theta", optional=True),
+    ParamSpec("preset", "a named parameter set filling the parameters not given: arora2019 (Arora, Cohen, Hu, Luo "
+              "2019: N = 3, lambda0 = 1e-3 for the product, eta = 1e-2, a rank-5 target 5,4,3,2,1 in d = 100, full "
+              "observation instead of their matrix completion)", Choice(("arora2019",)), latex=r"\mathrm{preset}",
+              optional=True),
     ParamSpec("gd_theory", "prediction at GD steps: recursion (the exact scalar recursion of the decoupled "
               "dynamics) or corrected-flow (the flow at the modified-equation step, spec 3.4)",
               Choice(GD_THEORIES), default="recursion", latex=r"\mathrm{gd}"),
