@@ -106,7 +106,8 @@ def _print_table(result: Any) -> None:
     for name, vals in result.events.items():  # scalar results per trial (e.g. a hitting step): no time
         v = np.asarray(vals, dtype=float)
         se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 and np.all(np.isfinite(v)) else float("nan")
-        q = np.quantile(v, (0.05, 0.5, 0.95))
+        with np.errstate(invalid="ignore"):   # an event that never happens is inf in every trial
+            q = np.quantile(v, (0.05, 0.5, 0.95))
         table.add_row(name, "-", _fmt(float(np.mean(v))), _fmt(se), _fmt(q[0]), _fmt(q[1]), _fmt(q[2]))
     console.print(table)
     for note in result.notes:
