@@ -142,7 +142,7 @@ def _limit_section(lim: Any, err: str, dps: int) -> ltx.Section:
 
 
 #: Observables per table of the trajectory section (more are split over several tables).
-TABLE_COLUMNS = 5
+TABLE_COLUMNS = 4
 
 
 def _trajectory_section(traj: Any, fig: str | None) -> ltx.Section:
