@@ -38,12 +38,34 @@ from .inputs import mpq
 __all__ = ["evaluate", "DeepKernel"]
 
 
+#: Refuse evaluations estimated to take longer than this (seconds, both evaluations together).
+MAX_SECONDS = 300.0
+#: Measured costs (2 cores, 30 digits): one recursion step per target; one closed-form or corrected-flow point.
+_STEP_SECONDS, _POINT_SECONDS = 5.5e-6, 1e-2
+
+
+def estimated_seconds(can: Canonical, times: Sequence[Any]) -> float:
+    """A rough cost of :func:`evaluate` (both evaluations), from measured per-step and per-point costs."""
+    targets = len(set(can.lam_hat))
+    if can.eta is not None and can.gd_theory == "recursion":
+        return 2 * targets * max(int(t) for t in times) * _STEP_SECONDS
+    return 2 * targets * len(times) * _POINT_SECONDS
+
+
 class DeepKernel:
     """The decoupled dynamics as a :class:`~symdyn.numeric.adaptive.RefinableKernel` (level = extra digits)."""
 
     max_dps = None
 
     def __init__(self, can: Canonical, times: Sequence[Any]) -> None:
+        from ...errors import ParameterError
+
+        seconds = estimated_seconds(can, times)
+        if seconds > MAX_SECONDS:
+            hint = ("use gd_theory=corrected-flow (one closed-form solve per point)"
+                    if can.eta is not None and can.gd_theory == "recursion" else "ask for fewer times")
+            raise ParameterError(f"this evaluation would take about {seconds:.3g} s ({len(set(can.lam_hat))} distinct "
+                                 f"targets, {len(times)} times): more than {MAX_SECONDS:g} s; {hint}")
         self.can = can
         self.times = tuple(times)
         self.lam = can.lam_hat

@@ -356,8 +356,7 @@ def _perturbed_section(model, ctx, params) -> ltx.Section:
         body.insert(2, ltx.escape(
             f"Early stopping: min_n ||W_n - W*||_F = {float(es.values['optimum']):.6g} at n = "
             f"{int(es.values['argmin'])}, inside [T0~(r), T1~(r)) = [{int(es.values['T0'])}, {int(es.values['T1'])}); "
-            f"||W^_r - W*||_F = {float(es.values['truncation']):.6g} (the spec's B8 value is an upper estimate, "
-            "not the optimum)."))
+            f"||W^_r - W*||_F = {float(es.values['truncation']):.6g} (the spec's B8 value, not the optimum)."))
     return ltx.Section("The perturbed target", "\n\n".join(body))
 
 
