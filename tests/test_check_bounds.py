@@ -70,7 +70,9 @@ class BoundToy(Model):
         EventSpec("hit_below", "the hit, at most the upper end", quantity="window", value="upper", relation="<="),
         EventSpec("hit_above", "the hit, at least the lower end", quantity="window", value="lower", relation=">="),
     )
-    capabilities = frozenset({"evaluate", "boundary", "simulate"})
+    capabilities = frozenset({"evaluate", "boundary", "simulate", "report"})
+    #: registered models obey tests/test_model_contract.py, which takes the example from here
+    report_example = {"params": {"m": "3"}, "seeds": 1, "times": ["0", "1"]}
 
     def evaluate(self, params, times, *, dps=30, observables=None, progress=None, **options):
         times = self.parse_times(params, list(times))
