@@ -10,6 +10,9 @@ evaluation.
 * :func:`richardson_check` -- a power law ``t^(-p)``: ``t^p m(t) = K + a/t + b/t^2``
   evaluated at ``T, 2T, 4T`` and extrapolated, ``(8 f(4T) - 6 f(2T) + f(T))/3``,
   against the closed-form amplitudes ``K``.
+* :func:`order_check` -- an asymptotic formula in a small parameter (``alpha -> 0``
+  rather than ``t -> infinity``): its deviation from the exact value at ``h, h/q, h/q^2``
+  must scale like ``h^order`` (the observed log-log slopes against the stated order).
 * :func:`round_up` -- readable check times; :func:`not_checked` -- the record of
   a check that could not be performed (``passed=None``) and why.
 
@@ -24,14 +27,14 @@ the precision the caller gives.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import mpmath as mp
 import sympy as sp
 
 from .results import NumericCheck
 
-__all__ = ["RELAXATION_TIMES", "round_up", "not_checked", "relaxation_check", "richardson_check"]
+__all__ = ["RELAXATION_TIMES", "round_up", "not_checked", "relaxation_check", "richardson_check", "order_check"]
 
 #: Relaxation times after which an exponential approach is compared with its limit.
 RELAXATION_TIMES = 40
@@ -117,3 +120,37 @@ def richardson_check(model: Any, params: Any, amplitudes: Mapping[str, mp.mpf], 
                      + ", ".join(str(x) for x in ts) + " against the closed-form amplitude"),
         times=tuple(ts), predicted=predicted, observed=observed, relative_deviation=dev,
         passed=bool(dev < tolerance))
+
+
+def order_check(deviation: Callable[[Any], mp.mpf], points: Sequence[Any], *, order: float, name: str, dps: int,
+                tolerance: float = 0.05, what: str = "the approximation") -> NumericCheck:
+    """The error order of an asymptotic formula in a small parameter, measured.
+
+    ``deviation(h)`` is ``exact(h) - approximation(h)`` at the small parameter *h* (e.g. ``alpha``);
+    at the decreasing *points* ``h_1 > h_2 > ...`` its log-log slopes
+    ``log(|dev_{j+1}|/|dev_j|)/log(h_{j+1}/h_j)`` must approach *order*: the check passes when the last
+    slope is within ``tolerance * order`` of it.  The slopes are reported as ``observed``.
+
+    >>> import mpmath as mp
+    >>> c = order_check(lambda h: mp.exp(mp.mpf(h)) - 1 - mp.mpf(h), ["1/10", "1/20", "1/40"], order=2,
+    ...                 name="x", dps=20)
+    >>> c.passed, mp.nstr(c.observed["slope_2"], 4)
+    (True, '2.012')
+    """
+    hs = [sp.Rational(h) for h in points]
+    if len(hs) < 2 or any(b >= a or b <= 0 for a, b in zip(hs, hs[1:])):
+        raise ValueError("order_check needs at least two decreasing positive points")
+    with mp.workdps(dps):
+        devs = [abs(mp.mpf(deviation(h))) for h in hs]
+        if any(d == 0 for d in devs):
+            return not_checked(f"not checked: {what} is exact at some {name} (zero deviation)")
+        slopes = [mp.log(devs[j + 1] / devs[j]) / mp.log(mp.mpf(hs[j + 1].p) / hs[j + 1].q / (mp.mpf(hs[j].p) / hs[j].q))
+                  for j in range(len(hs) - 1)]
+        dev = abs(slopes[-1] - order) / abs(order)
+    return NumericCheck(
+        description=(f"error order of {what}: |exact - approximation| at {name} = "
+                     + ", ".join(str(h) for h in hs) + f" scales like {name}^{order:g} (log-log slopes)"),
+        times=tuple(hs), predicted={"order": mp.mpf(order)},
+        observed={**{f"slope_{j + 1}": v for j, v in enumerate(slopes)},
+                  **{f"deviation_{j + 1}": d for j, d in enumerate(devs)}},
+        relative_deviation=dev, passed=bool(dev <= tolerance))

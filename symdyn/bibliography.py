@@ -100,6 +100,31 @@ _BIBTEX = {
   pages   = {325--327},
   year    = {1958}
 }""",
+    "chou_wang_2026": r"""
+@misc{chou_wang_2026,
+  title         = {Implicit Regularization in Perturbed Deep Matrix Factorization: Spectral Conditions and Stability},
+  author        = {Chou, Hung-Hsu and Wang, Jingzhe},
+  year          = {2026},
+  eprint        = {2605.28613},
+  archivePrefix = {arXiv},
+  primaryClass  = {math.OC}
+}""",
+    "chou_gieshoff_maly_rauhut_2024": r"""
+@article{chou_gieshoff_maly_rauhut_2024,
+  title   = {Gradient descent for deep matrix factorization: Dynamics and implicit bias towards low rank},
+  author  = {Chou, Hung-Hsu and Gieshoff, Carsten and Maly, Johannes and Rauhut, Holger},
+  journal = {Applied and Computational Harmonic Analysis},
+  year    = {2024},
+  note    = {arXiv:2011.13772}
+}""",
+    "arora_cohen_hu_luo_2019": r"""
+@inproceedings{arora_cohen_hu_luo_2019,
+  title     = {Implicit Regularization in Deep Matrix Factorization},
+  author    = {Arora, Sanjeev and Cohen, Nadav and Hu, Wei and Luo, Yuping},
+  booktitle = {Advances in Neural Information Processing Systems 32 (NeurIPS 2019)},
+  year      = {2019},
+  note      = {arXiv:1905.13655}
+}""",
 }
 
 ENTRIES: dict[str, Citation] = {key: Citation(key, text) for key, text in _BIBTEX.items()}

@@ -177,8 +177,25 @@ def certified_sign(x) -> int | None:
 
 _FUNCS = {
     sp.exp: "exp", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh",
-    sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "atan",
+    sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "atan", sp.asinh: "asinh",
 }
+
+
+def _hyp2f1(e: sp.hyper, memo: dict) -> Any:
+    """arb enclosure of a real Gauss function ``hyper((a, b), (c,), z)`` with ``z < 1`` (arb_hypgeom_2f1).
+
+    The parameters are exact SymPy numbers; their balls are inexact when not dyadic, so the flags telling
+    arb which of ``a - b``, ``a - c``, ``b - c``, ``a + b - c`` are exact integers (the logarithmic cases of the
+    connection formulas) are decided exactly in SymPy and passed on.
+    """
+    (a, b), (c,) = e.ap, e.bq
+    z = e.argument
+    A, B, C, Z = (_to_arb(sp.sympify(v), memo) for v in (a, b, c, z))
+    if not Z < 1:
+        raise CertificationError(f"cannot certify {sp.sstr(e)}: the argument is not provably below 1 (branch cut)")
+    flags = {name: bool(sp.sympify(diff).is_integer)
+             for name, diff in (("ab", a - b), ("ac", a - c), ("bc", b - c), ("abc", a + b - c))}
+    return Z.hypgeom_2f1(A, B, C, **flags)
 
 
 def _to_arb(expr: sp.Expr, memo: dict) -> Any:
@@ -248,6 +265,13 @@ def _to_arb(expr: sp.Expr, memo: dict) -> Any:
         out = vals[0]
         for v in vals[1:]:
             out = out.max(v) if isinstance(e, sp.Max) else out.min(v)
+    elif isinstance(e, sp.atanh):
+        b = _to_arb(e.args[0], memo)
+        if not abs(b) < 1:
+            raise CertificationError(f"cannot certify {e}: the argument is not provably inside (-1, 1)")
+        out = b.atanh()
+    elif isinstance(e, sp.hyper) and len(e.ap) == 2 and len(e.bq) == 1:
+        out = _hyp2f1(e, memo)
     elif type(e) in _FUNCS:
         out = getattr(_to_arb(e.args[0], memo), _FUNCS[type(e)])()
     else:

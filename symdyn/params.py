@@ -440,8 +440,18 @@ class Params:
         return self.values.get(name, default)
 
     def require(self, *names: str, purpose: str = "this computation") -> None:
-        """Raise :class:`ParameterError` naming the first missing parameter."""
+        """Raise :class:`ParameterError` naming the first missing parameter.
+
+        A name ``"a|b"`` is satisfied by either ``a`` or ``b`` (two ways to give one input, such as
+        ``alpha|lambda0``).
+        """
         for name in names:
+            if "|" in name:
+                options = name.split("|")
+                if not any(o in self.values for o in options):
+                    raise ParameterError(f"missing parameter {options[0]} (or {' or '.join(options[1:])}): "
+                                         f"{purpose} needs it, e.g. {options[0]}=VALUE")
+                continue
             if name not in self.values:
                 spec = self.specs.get(name)
                 what = f" ({spec.meaning}, {spec.describe()})" if spec else ""

@@ -119,7 +119,7 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
         from .models import model as get_model
 
         model = get_model(result.model)
-    obs = [r.observable for r in result.rows]
+    obs = [r.observable for r in result.rows if r.t is not None]   # event rows (t = None) have no curve
     obs = list(dict.fromkeys(obs))
     tmax = max(float(t) for t in result.times) if result.times else 1.0
     tmax = tmax * 1.05 if tmax > 0 else 1.0
@@ -134,11 +134,14 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
     span = (times.max() - times.min()) if times.size > 1 else 1.0
     rng = np.random.default_rng(0)  # jitter of trial dots only (cosmetic, fixed)
     for ax, group in zip(axes, groups):
+        many = len(group) > 4   # a long family: one legend entry per kind, the panel named by its range
         for o in group:
             col = color[o]
+            first = o == group[0]
+            tag = f"{group[0]} .. {group[-1]}" if many else o
             if curve is not None and o in curve.observables:
                 ax.plot(_as_float(curve.times), _as_float(curve[o]), color=col, lw=1.6,
-                        label=f"{o} theory")
+                        label=f"{tag} theory" if first or not many else None)
             elif result.source != "theory":
                 ax.plot(times, _as_float([rows[(o, t)].theory for t in result.times]), color=col, lw=1.0,
                         ls="--", marker="_", label=f"{o} predictions")
@@ -152,7 +155,8 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
             err = _Z95 * np.array([r.stderr if math.isfinite(r.stderr) else 0.0 for r in rs])
             corrected = np.array([r.test == "amplitude-corrected" for r in rs])
             ax.errorbar(times, mean, yerr=err, fmt="o", ms=4.5, color=col, mec="black", mew=0.6, capsize=3,
-                        zorder=3, label=f"{o} simulation mean ± 95%" + (" (corrected)" if corrected.any() else ""))
+                        zorder=3, label=(f"{tag} simulation mean ± 95%" + (" (corrected)" if corrected.any() else ""))
+                        if first or not many else None)
             if corrected.any():
                 raw = np.array([r.raw_mean if r.raw_mean is not None else np.nan for r in rs])
                 ax.plot(times[corrected], raw[corrected], "o", mfc="none", mec=col, ms=6, zorder=3,
@@ -162,7 +166,7 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
                 ax.plot(times[bad], mean[bad], "o", mfc="none", mec="red", ms=12, mew=1.8, zorder=4,
                         label="rejected row")
         ax.grid(True, alpha=0.3)
-        ax.set_ylabel(", ".join(group))
+        ax.set_ylabel(f"{group[0]} .. {group[-1]}" if many else ", ".join(group))
         ax.legend(fontsize=7, loc="best", framealpha=0.85)
     axes[-1].set_xlabel(result.time_name)
     axes[-1].set_xlim(left=min(0.0, float(times.min()) if times.size else 0.0) - 0.02 * tmax, right=tmax * 1.02)

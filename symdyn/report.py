@@ -141,14 +141,21 @@ def _limit_section(lim: Any, err: str, dps: int) -> ltx.Section:
     return ltx.Section("Large-time limit", "\n\n".join(body))
 
 
+#: Observables per table of the trajectory section (more are split over several tables).
+TABLE_COLUMNS = 4
+
+
 def _trajectory_section(traj: Any, fig: str | None) -> ltx.Section:
     names = list(traj.observables)
-    header = ["$" + traj.time_name + "$"] + [ltx.code(o) for o in names]
-    rows = [[ltx.inline(t)] + [ltx.number(traj.observables[o][j].value, 15) for o in names] for j, t in enumerate(traj.times)]
     err = traj.max_error()
     body = [f"Deterministic equivalents at {traj.dps} digits (15 shown). Method: " + ltx.escape(traj.method)
-            + f". Largest error estimate (difference of two independent evaluations): {ltx.number(err, 3)}.",
-            ltx.table(header, rows, "r" * len(header))]
+            + f". Largest error estimate (difference of two independent evaluations): {ltx.number(err, 3)}."]
+    for start in range(0, len(names), TABLE_COLUMNS):
+        chunk = names[start:start + TABLE_COLUMNS]
+        header = ["$" + traj.time_name + "$"] + [ltx.code(o) for o in chunk]
+        rows = [[ltx.inline(t)] + [ltx.number(traj.observables[o][j].value, 15) for o in chunk]
+                for j, t in enumerate(traj.times)]
+        body.append(ltx.table(header, rows, "r" * len(header)))
     if traj.notes:
         body.append("Notes: " + ltx.escape("; ".join(traj.notes)) + ".")
     if fig:
@@ -327,7 +334,11 @@ def _settings(model: "Model", params: Any, *, n, seeds, times, sizes, seed, leve
             ex = dict(_GENERIC)
         p = params if not isinstance(params, Mapping) else model.params(**dict(params))
     times = list(ex["times"]) if times is None else list(times)
-    n = int(ex["n"]) if n is None else n
+    simulator = model.simulator() if model.has("simulate") else None
+    if simulator is not None and simulator.size_parameter is not None:
+        n = simulator.resolve_size(p, n)     # the parameters fix the size
+    else:
+        n = int(ex["n"]) if n is None else n
     seeds = int(ex["seeds"]) if seeds is None else seeds
     if isinstance(sizes, str):
         if sizes.strip().lower() != "none":
@@ -429,7 +440,9 @@ def _sections(ctx: ReportContext, example_note: str, command: str) -> list[ltx.S
         sections.append(_check_section(ctx.check, fig.get("sign")))
         if ctx.check.convergence is not None:
             sections.append(_convergence_section(ctx.check.convergence, fig.get("convergence")))
+    t0 = _time.perf_counter()
     sections += list(model.report_sections(ctx))
+    ctx.timings["model sections"] = _time.perf_counter() - t0
     ctx.timings["total"] = sum(v for k, v in ctx.timings.items() if k != "total")
     sections.append(_repro_section(command, _settings_text(s), ctx.timings))
     return sections
@@ -536,6 +549,7 @@ def report(
     given = " ".join(f"{k}={v}" for k, v in p.to_json().items() if k in p.given)
     command = command or f"symdyn report {model.name} {given} --out {out}".replace("  ", " ")
     sections = _sections(ctx, example_note, command)
+    files += [f for f in ctx.figures.values() if f not in files]  # figures of the model's own sections
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     tex = ltx.document(f"symdyn report: {model.name}", sections, author="symdyn", date=date,
                        abstract=_abstract(ctx, given), bibliography=model.cite(), preamble=[r"\usepackage{graphicx}"])

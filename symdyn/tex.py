@@ -531,9 +531,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, capt
 
 
 def figure(name: str, caption: str, width: str = "0.9\\linewidth") -> str:
-    """A figure that stays where it is written (no float): image and caption kept together."""
+    """A figure that stays where it is written (no float): image and caption kept together; a tall image
+    is scaled down to fit the page (at most 0.8 of the text height, aspect ratio kept)."""
     return "\n".join([r"\par\medskip\noindent\begin{minipage}{\linewidth}\centering",
-                      f"\\includegraphics[width={width}]{{{name}}}\\par\\smallskip",
+                      f"\\includegraphics[width={width},height=0.8\\textheight,keepaspectratio]{{{name}}}"
+                      "\\par\\smallskip",
                       r"{\small\textbf{Figure.} " + caption + "}", r"\end{minipage}\par\medskip"])
 
 

@@ -109,7 +109,8 @@ def test_simulator_observables_are_declared_names(m):
     assert sim.methods[0] == "auto"
     assert set(sim.observables(p)) <= set(m.observable_names(p))
     assert set(m.default_observables(p)) <= set(m.observable_names(p))
-    plan = sim.plan(p, ["0", "1"], n=50)
+    n = sim.resolve_size(p, None) if sim.size_parameter is not None else 50   # a size the parameters fix
+    plan = sim.plan(p, ["0", "1"], n=n)
     assert plan.memory > 0 and plan.sizes
 
 

@@ -76,7 +76,14 @@ def _cases(name):
                         yield model, prefix + key, tex, variant
 
 
-@pytest.mark.parametrize("name", sd.available_models())
+# not yet in the verify subset: hypergeometric closed forms (2F1) and sampling of list-valued parameters
+_PENDING = {"deep-factorization", "matrix-sensing"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="2F1 and list "
+                                               "parameters not yet in the verify subset")) if n in _PENDING else n
+                                  for n in sd.available_models()
+                                  if type(sd.model(n)).__module__.startswith("symdyn.")])  # the package's models
 def test_every_emitted_boundary_and_limit_formula_parses_back_and_agrees(name):
     count = 0
     targets = set()

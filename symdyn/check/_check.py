@@ -232,7 +232,8 @@ def check(
         A model and its validated parameters (``model.params(...)``).
     size (or n) : int
         The simulator's size (its ``size_name``: the column dimension ``n`` of rank-one
-        denoising, the dimension of a symmetric model, ...).
+        denoising, the dimension of a symmetric model, ...); may be omitted when the parameters
+        fix it (the simulator's ``size_parameter``).
     seeds : int
         Number of independent trials; trial ``i`` uses ``SeedSequence(seed).spawn(seeds)[i]``
         (at least the comparison's ``min_trials``: 2 for the tests, 1 for a tolerance).
@@ -274,10 +275,11 @@ def check(
     >>> res.passed, [(r.observable, str(r.t)) for r in res.rows][:2]
     (True, [('m_u', '1'), ('m_u', '5')])
     """
-    if (n is None) == (size is None):
+    if n is not None and size is not None:
         raise ParameterError("give the simulation's size once: size=N (or n=N)")
-    n = whole(size if size is not None else n, "size", 1)
-    dps = check_dps(dps)
+    size = size if size is not None else n
+    if size is not None:
+        whole(size, "size", 1)
     level = check_level(level)
     seeds = whole(seeds, "seeds", 1)
     seed = whole(seed, "seed", 0)
@@ -287,6 +289,8 @@ def check(
         simulator = model.simulator()
     except UnsupportedError as exc:
         raise UnsupportedError(f"cannot check {model.name}: {exc}") from None
+    n = whole(simulator.resolve_size(params, size), "size", 1)
+    dps = check_dps(dps)
     strategy = _comparison(model, params, comparison, level, conditional=model.has("conditional") and against is None)
     strategy.check_trials(seeds)
 
@@ -349,14 +353,33 @@ def check(
     return replace(result, seconds=clock)
 
 
-def _event_theory(model: "Model", params: Params, name: str, dps: int) -> tuple[Any, Any, str]:
-    """The shared prediction of one event (value, error, note) from the model's quantity."""
+def _event_theory(model: "Model", params: Params, name: str, dps: int,
+                  memo: dict[Any, Any] | None = None) -> tuple[Any, Any, str]:
+    """The shared prediction of one event (value, error, note) from the model's quantity (its declared
+    ``value``, else the first); *memo* keeps quantities several events share."""
     try:
         quantity, qp = model.event_quantity(name, params)
-        q = model.boundary(quantity, qp, dps=dps)
+        key_q = (quantity, tuple(sorted(qp.to_json().items())))
+        if memo is not None and key_q in memo:
+            q = memo[key_q]
+        else:
+            q = model.boundary(quantity, qp, dps=dps)
+            if memo is not None:
+                memo[key_q] = q
+        key = model.event(name, params).value
+        if key is not None and key not in q.values:
+            return None, None, f"no prediction: quantity {quantity} has no value {key!r}"
     except SymdynError as exc:
         return None, None, f"no prediction: {exc}"
-    return q.value, None, ""
+    return (q.value if key is None else q.values[key]), None, ""
+
+
+def _relation(model: "Model", name: str, params: Params) -> str:
+    """How event *name* is compared with its quantity (``"=="``, or a bound ``"<="``/``">="``)."""
+    try:
+        return model.event(name, params).relation
+    except SymdynError:
+        return "=="
 
 
 def _assemble(model: "Model", params: Params, theory_params: Params, preds: Predictions, sim: "SimulationResult",
@@ -396,14 +419,16 @@ def _assemble(model: "Model", params: Params, theory_params: Params, preds: Pred
                                 trial_theory=None if trial is None else np.asarray(trial, dtype=float),
                                 sign=sign_inputs.get(o))
     cond_events = {} if conditional is None else dict(conditional.events)
+    memo: dict[Any, Any] = {}
     for e in event_names:
         values = np.asarray(sim.events[e], dtype=float).reshape(-1, 1)
+        relation = _relation(model, e, theory_params)
         if e in cond_events:
             trial = np.asarray(cond_events[e], dtype=float).reshape(-1, 1)
-            rows += comparison.rows(e, (None,), (None,), values, trial_theory=trial)
+            rows += comparison.rows(e, (None,), (None,), values, trial_theory=trial, relation=relation)
         else:
-            value, err, note = _event_theory(model, theory_params, e, dps)
-            new = comparison.rows(e, (None,), (value,), values, errors=(err,))
+            value, err, note = _event_theory(model, theory_params, e, dps, memo)
+            new = comparison.rows(e, (None,), (value,), values, errors=(err,), relation=relation)
             if note:
                 new = [replace(r, note=note) for r in new]
             rows += new

@@ -31,7 +31,7 @@ import mpmath as mp
 import numpy as np
 
 from ..errors import ParameterError
-from ._rows import DEFAULT_LEVEL, RESOLUTION, Row, adjust, check_level, mean_rows
+from ._rows import DEFAULT_LEVEL, RESOLUTION, Row, adjust, check_level, check_relation, mean_rows, one_sided
 from ._stats import skewness, student_p
 
 __all__ = ["Comparison", "MeanTest", "PairedTest", "Tolerance", "comparison_from_words"]
@@ -49,11 +49,13 @@ class Comparison(ABC):
     @abstractmethod
     def rows(self, name: str, times: Sequence[Any], theory: Sequence[Any], values: np.ndarray, *,
              errors: Sequence[Any] | None = None, trial_theory: np.ndarray | None = None,
-             sign: Mapping[str, Any] | None = None) -> list[Row]:
+             sign: Mapping[str, Any] | None = None, relation: str = "==") -> list[Row]:
         """Rows of one observable (or event: ``times = (None,)``).
 
         ``theory[j]`` is the shared prediction (mpf or ``None``), ``values`` has shape
         ``(trials, len(times))``, ``trial_theory`` (same shape) the per-trial predictions.
+        ``relation`` (``"=="``, ``"<="``, ``">="``): the theory is the value, or a bound the
+        simulated values must respect (rejected only on the violating side).
         """
 
     @abstractmethod
@@ -93,14 +95,15 @@ class MeanTest(Comparison):
     def __post_init__(self) -> None:
         check_level(self.level)
 
-    def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None):
+    def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None, relation="=="):
         if trial_theory is not None:
             raise ParameterError("the predictions differ from trial to trial (they depend on each trial's random "
                                  "instance): compare them with the paired test (--compare paired)")
         sign = sign or {}
-        return mean_rows({name: theory}, {name: values}, times=times, errors={name: errors} if errors else None,
-                         resolution=self.resolution,
-                         **{k: ({name: v} if v is not None else None) for k, v in sign.items()})
+        return one_sided(mean_rows({name: theory}, {name: values}, times=times,
+                                   errors={name: errors} if errors else None, resolution=self.resolution,
+                                   **{k: ({name: v} if v is not None else None) for k, v in sign.items()}),
+                         relation)
 
     def decide(self, rows):
         return adjust(rows, self.level)
@@ -130,7 +133,8 @@ class PairedTest(Comparison):
     def __post_init__(self) -> None:
         check_level(self.level)
 
-    def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None):
+    def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None, relation="=="):
+        check_relation(relation)
         x = np.asarray(values, dtype=float)
         out: list[Row] = []
         for j, t in enumerate(times):
@@ -161,7 +165,7 @@ class PairedTest(Comparison):
                            stderr=se, trials=T, z=z, p=float(student_p(z, T - 1)), p_adjusted=None,
                            rejected=False, test="paired", skewness=skewness(d),
                            note="" if trial_theory is None else "per-trial predictions; theory = their mean"))
-        return out
+        return one_sided(out, relation)
 
     def decide(self, rows):
         return adjust(rows, self.level)
@@ -180,7 +184,14 @@ class Tolerance(Comparison):
     """Every trial within ``abs + rel |prediction|`` (plus the prediction's error estimate).
 
     ``per_name`` maps an observable, event or family name (``"learning_step"``) to its own
-    ``(rel, abs)``.  A prediction of ``inf`` (never reached) is met only by ``inf`` values.
+    ``(rel, abs)``.  A prediction of ``inf`` (never reached) is met only by ``inf`` values.  A bound
+    (``relation="<="`` or ``">="``) counts only the excess beyond it: ``"<="`` with an ``inf`` bound always
+    holds, ``">="`` with an ``inf`` bound needs ``inf``.
+
+    >>> Tolerance(abs=0.5).rows("T0_1", (None,), (mp.mpf(10),), np.array([[7.0]]), relation="<=")[0].rejected
+    False
+    >>> Tolerance(abs=0.5).rows("T0_1", (None,), (mp.mpf(10),), np.array([[11.0]]), relation="<=")[0].rejected
+    True
     """
 
     rel: float = 0.0
@@ -204,7 +215,8 @@ class Tolerance(Comparison):
             family = family.rpartition("_")[0]
         return (self.rel, self.abs)
 
-    def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None):
+    def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None, relation="=="):
+        check_relation(relation)
         rel, ab = self.tolerance_of(name)
         x = np.asarray(values, dtype=float)
         out: list[Row] = []
@@ -229,15 +241,21 @@ class Tolerance(Comparison):
                 continue
             both = inf_p & inf_x & (np.sign(pt) == np.sign(col))
             fin = ~inf_p & ~inf_x
-            dev = np.where(fin, np.abs(col - np.where(fin, pt, 0.0)), 0.0)
-            dev = np.where(both | fin, dev, np.inf)
+            signed = np.where(fin, col - np.where(fin, pt, 0.0), 0.0)   # simulation - theory
+            if relation == "==":
+                dev = np.where(both | fin, np.abs(signed), np.inf)
+            else:
+                # the side a bound allows: "<=" allows x below p (x = -inf, or p = +inf); ">=" the mirror
+                up = 1.0 if relation == "<=" else -1.0
+                allowed = (~fin) & ((np.sign(pt) * up > 0) & inf_p | (np.sign(col) * up < 0) & inf_x)
+                dev = np.where(fin, np.maximum(0.0, up * signed), np.where(both | allowed, 0.0, np.inf))
             tol = ab + rel * np.abs(np.where(fin, pt, 0.0)) + (0.0 if err is None else float(err))
             bad = dev > tol
             mean = float(np.mean(col))
             out.append(Row(observable=name, t=t, theory=pred, theory_error=err, mean=mean, stderr=float("nan"),
                            trials=int(col.size), z=float("nan"), p=float("nan"), p_adjusted=None,
                            rejected=bool(np.any(bad)), test="tolerance", tolerance=(rel, ab),
-                           max_deviation=float(np.max(dev)),
+                           max_deviation=float(np.max(dev)), relation=relation,
                            note=f"{int(np.sum(bad))} of {col.size} trial(s) outside the tolerance" if np.any(bad)
                            else ""))
         return out

@@ -12,9 +12,12 @@ from ..errors import ParameterError
 from ..exact import mp_to_decimal
 from ._stats import fstr as _fstr, holm, skewness as _skewness, student_p
 
-__all__ = ["Row", "compare_rows", "mean_rows", "adjust", "check_level", "DEFAULT_LEVEL", "RESOLUTION"]
+__all__ = ["Row", "compare_rows", "mean_rows", "adjust", "check_level", "check_relation", "one_sided", "RELATIONS", "DEFAULT_LEVEL",
+           "RESOLUTION"]
 
 DEFAULT_LEVEL = 0.05
+#: How a simulated value is compared with its prediction: equal to it, at most it, at least it.
+RELATIONS = ("==", "<=", ">=")
 #: Absolute float64 resolution assumed for simulated values of order one (added to the standard error).
 RESOLUTION = 1e-10
 
@@ -31,6 +34,10 @@ class Row:
     are those of the amplitude-corrected values, ``raw_*`` those of the plain
     values, and ``p = max(raw_p, corrected_p)``: the row is rejected only if
     both disagree) or ``"excluded"`` (not part of the verdict; ``note`` says why).
+
+    ``relation`` is ``"=="`` for a prediction of the value, or ``"<="`` / ``">="`` for a bound the
+    simulated value must respect (``"<="``: the simulation is at most the theory); a bound row is
+    rejected only on the violating side (one-sided p-value, or the deviation beyond the bound).
     """
 
     observable: str
@@ -54,6 +61,7 @@ class Row:
     tolerance: tuple[float, float] | None = None
     max_deviation: float | None = None
     note: str = ""
+    relation: str = "=="
 
     @property
     def tested(self) -> bool:
@@ -88,6 +96,8 @@ class Row:
         if self.tolerance is not None:
             out["tolerance"] = {"rel": _fstr(self.tolerance[0]), "abs": _fstr(self.tolerance[1])}
             out["max_deviation"] = _fstr(self.max_deviation)
+        if self.relation != "==":
+            out["relation"] = self.relation
         if self.note:
             out["note"] = self.note
         return out
@@ -225,6 +235,36 @@ def adjust(rows: Sequence[Row], level: float) -> tuple[Row, ...]:
     for k, i in enumerate(tested):
         rows[i] = replace(rows[i], p_adjusted=float(adj[k]), rejected=bool(adj[k] <= level))
     return tuple(rows)
+
+
+def check_relation(relation: str) -> str:
+    if relation not in RELATIONS:
+        raise ParameterError(f"relation {relation!r}: use one of {', '.join(RELATIONS)}")
+    return relation
+
+
+def one_sided(rows: Sequence[Row], relation: str) -> list[Row]:
+    """Rows of a bound (``"<="``/``">="``) with the one-sided p-value of the violating side.
+
+    ``z = (mean - theory)/s``; ``"<="`` is violated by large ``z`` (p = P(T >= z)), ``">="`` by small ``z``.
+    Excluded rows are kept as they are.
+
+    >>> r = Row("x", None, 1.0, None, 2.0, 0.1, 5, 10.0, 1e-3, None, False)
+    >>> one_sided([r], ">=")[0].p
+    0.9995
+    """
+    check_relation(relation)
+    if relation == "==":
+        return list(rows)
+    out = []
+    for r in rows:
+        if not r.tested or not math.isfinite(r.z):
+            out.append(replace(r, relation=relation))
+            continue
+        half = r.p / 2
+        bad = r.z > 0 if relation == "<=" else r.z < 0
+        out.append(replace(r, p=half if bad else 1.0 - half, relation=relation))
+    return out
 
 
 def check_level(level: float) -> float:

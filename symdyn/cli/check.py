@@ -135,9 +135,10 @@ def _print_check(result: Any) -> None:
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
 @click.option("--n", "n_text", default=None, metavar="N",
               help="Size of the simulation (the model simulator's size, e.g. rank-one columns n with p = round(c n)); "
-                   "default: the largest of --sizes.")
-@click.option("--seeds", "seeds_text", default="20", show_default=True, metavar="S",
-              help="Number of independent trials (>= 2 for the statistical tests, >= 1 with a tolerance).")
+                   "default: the largest of --sizes, or the parameter that fixes it (e.g. d).")
+@click.option("--seeds", "seeds_text", default=None, metavar="S",
+              help="Number of independent trials (>= 2 for the statistical tests, >= 1 with a tolerance); "
+                   "default 20, or 1 for a deterministic simulator.")
 @click.option("--t", "times_text", default=None, metavar="T1,T2,...",
               help="Comma-separated times (step counts with eta=...); default with --against: the file's times.")
 @click.option("--seed", "seed_text", default="0", show_default=True, metavar="ROOT",
@@ -184,19 +185,23 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
     m.require("simulate", "simulator, so it cannot be checked against simulations")
     params = load_params(m, assignments)
     sizes = _sizes(sizes_text)
+    simulator = m.simulator()
     if n_text is None:
-        if sizes is None:
+        if sizes is None and simulator.size_parameter is None:
             raise ParameterError("no size given: pass --n N (e.g. --n 2000) or a ladder --sizes 250,500,1000")
-        n = max(sizes)
+        n = None if sizes is None else max(sizes)
     else:
         n = whole_number(n_text, "--n", 1)
+    n = simulator.resolve_size(params, n)
+    if seeds_text is None:
+        seeds_text = "1" if simulator.deterministic else "20"
     seeds = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     level = _level(level_text)
     if tolerance_text is not None and compare != "tolerance":
         raise ParameterError("--tolerance goes with --compare tolerance")
     comparison = None if compare is None else comparison_from_words(compare, level=level, tolerance=tolerance_text)
-    methods = m.simulator().methods
+    methods = simulator.methods
     if method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     if times_text is None and against is None:
@@ -283,7 +288,7 @@ def report_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...]
     res = report(
         m, raw or None, out=out_dir, command=" ".join(words),
         n=None if n_text is None else whole_number(n_text, "--n", 2),
-        seeds=None if seeds_text is None else whole_number(seeds_text, "--seeds", 2),
+        seeds=None if seeds_text is None else whole_number(seeds_text, "--seeds", 1),
         times=None if times_text is None else split_times(times_text),
         sizes=sizes, seed=whole_number(seed_text, "--seed", 0), level=_level(level_text), dps=dps, pdf=not no_pdf,
         progress=progress_meter(),

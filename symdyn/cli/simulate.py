@@ -23,9 +23,9 @@ def _fmt(x: float) -> str:
 @click.command("simulate")
 @click.argument("model_name", metavar="MODEL")
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
-@click.option("--n", "n_text", required=True, metavar="N",
+@click.option("--n", "n_text", default=None, metavar="N",
               help="Size of the simulated instances (the model's size: rank-one n columns with p = round(c n); "
-                   "see the model's simulator).")
+                   "see the model's simulator); may be omitted when a parameter fixes it (e.g. d).")
 @click.option("--seeds", "seeds_text", required=True, metavar="S", help="Number of independent trials.")
 @click.option("--t", "times_text", required=True, metavar="T1,T2,...",
               help="Comma-separated times (step counts k when eta is given).")
@@ -56,7 +56,7 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     m.require("simulate", "simulator")
     params = load_params(m, assignments)
     sim = m.simulator()
-    n = whole_number(n_text, "--n", 1)
+    n = sim.resolve_size(params, None if n_text is None else whole_number(n_text, "--n", 1))
     trials = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     extra = {} if threads_text is None else {"threads": whole_number(threads_text, "--threads", 1)}
@@ -71,9 +71,11 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     plan = sim.plan(params, times, n=n, method=method, observables=observables)
     size = " x ".join(plan.sizes) + " = " + " x ".join(str(v) for v in plan.sizes.values())
+    seconds = getattr(plan, "seconds", None)
     click.echo(
         f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
-        f"memory needed about {format_bytes(plan.memory)}", err=True)
+        f"memory needed about {format_bytes(plan.memory)}"
+        + ("" if seconds is None else f", time about {seconds:.3g} s per trial"), err=True)
     result = sim.run(params, times, n=n, trials=trials, seed=seed, method=method, observables=observables,
                      progress=progress_meter(), **extra)
     if as_json:
@@ -104,7 +106,8 @@ def _print_table(result: Any) -> None:
     for name, vals in result.events.items():  # scalar results per trial (e.g. a hitting step): no time
         v = np.asarray(vals, dtype=float)
         se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 and np.all(np.isfinite(v)) else float("nan")
-        q = np.quantile(v, (0.05, 0.5, 0.95))
+        with np.errstate(invalid="ignore"):   # an event that never happens is inf in every trial
+            q = np.quantile(v, (0.05, 0.5, 0.95))
         table.add_row(name, "-", _fmt(float(np.mean(v))), _fmt(se), _fmt(q[0]), _fmt(q[1]), _fmt(q[2]))
     console.print(table)
     for note in result.notes:

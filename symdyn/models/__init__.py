@@ -18,9 +18,10 @@ __all__ = ["model", "available_models", "register", "Model"]
 _REGISTRY: dict[str, str] = {
     "rank-one-denoising": "symdyn.models.rank_one_denoising",
     "spiked-wigner": "symdyn.models.spiked_wigner",
+    "deep-factorization": "symdyn.models.deep_factorization",
 }
 _CACHE: dict[str, Model] = {}
-_PLANNED = ("matrix-sensing", "deep-factorization")
+_PLANNED = ("matrix-sensing",)
 
 
 def register(obj: Model, *, replace: bool = False) -> Model:

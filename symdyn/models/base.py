@@ -162,10 +162,22 @@ class EventSpec(_Named):
     """A scalar result per simulated trial (a hitting step, an interval endpoint).
 
     The checker compares it with the quantity ``quantity`` (with the family index given as
-    the quantity's index parameter): rows with ``t = None``.
+    the quantity's index parameter): rows with ``t = None``.  ``value`` names which of the
+    quantity's values is the prediction (default: its first); ``relation`` says how:
+    ``"=="`` (the prediction of the value), ``"<="`` or ``">="`` (a bound the simulated value
+    must respect, e.g. a guaranteed upper bound on a hitting step).
+
+    >>> EventSpec("T0_bound", "hitting step", quantity="bounds", value="upper", relation="<=").relation
+    '<='
     """
 
     quantity: str | None = None
+    value: str | None = None
+    relation: str = "=="
+
+    def __post_init__(self) -> None:
+        if self.relation not in ("==", "<=", ">="):
+            raise ValueError(f"event {self.name}: relation {self.relation!r} is not one of ==, <=, >=")
 
 
 @dataclass(frozen=True)
@@ -424,7 +436,8 @@ class Model:
                  **({"index": q.index} if q.index else {})}
                 for q in self.quantity_specs
             ],
-            "events": [e.describe() | {"quantity": e.quantity} for e in self.event_specs],
+            "events": [e.describe() | {"quantity": e.quantity, "value": e.value, "relation": e.relation}
+                       for e in self.event_specs],
             "regimes": list(self.regimes),
             "capabilities": sorted(self.capabilities),
             "evaluation_options": {k: {"choices": list(v.choices), "default": v.default}

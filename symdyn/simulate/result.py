@@ -123,8 +123,10 @@ class Simulator(ABC):
     ``size_name`` (what the size argument ``n`` of :meth:`run` is, e.g. ``"n"`` columns or
     ``"d"`` the dimension), ``size_help`` (one line for the command line), ``deterministic``
     (a trial is determined by the parameters and its seed stream without sampling noise in
-    the compared values, so one trial suffices and comparisons use a tolerance) and
-    ``options`` (extra keyword arguments of :meth:`run`, e.g. ``"threads"``).
+    the compared values, so one trial suffices and comparisons use a tolerance),
+    ``options`` (extra keyword arguments of :meth:`run`, e.g. ``"threads"``) and
+    ``size_parameter`` (a model parameter that fixes the size, e.g. the dimension ``d`` the
+    theory itself depends on: the size may then be omitted, see :meth:`resolve_size`).
     """
 
     methods: tuple[str, ...] = ("auto",)
@@ -132,6 +134,26 @@ class Simulator(ABC):
     size_help: str = "size of the simulated instances"
     deterministic: bool = False
     options: frozenset[str] = frozenset()
+    size_parameter: str | None = None
+
+    def resolve_size(self, params: "Params", n: int | None) -> int:
+        """The size to simulate: *n*, or the value of :attr:`size_parameter` when the parameters fix it
+        (then *n* may be omitted, and another value is refused).
+
+        Raises :class:`~symdyn.errors.ParameterError` (one line) when no size is known or *n* contradicts it.
+        """
+        from ..errors import ParameterError
+
+        if self.size_parameter is None:
+            if n is None:
+                raise ParameterError(f"no size given: pass --n N ({self.size_help})")
+            return int(n)
+        params.require(self.size_parameter, purpose="the simulation's size")
+        fixed = int(params[self.size_parameter])
+        if n is not None and int(n) != fixed:
+            raise ParameterError(f"the simulated size {self.size_name} is the parameter {self.size_parameter} = "
+                                 f"{fixed}: drop --n (or pass --n {fixed})")
+        return fixed
 
     @abstractmethod
     def observables(self, params: "Params") -> tuple[str, ...]:

@@ -238,6 +238,11 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
     drawn = {}
     defaulted = []
     for name in needs:
+        if "|" in name:  # alternatives ("alpha|lambda0"): one of them, the first unless another is given
+            options = name.split("|")
+            if any(plan.given(o) or o in drawn for o in options):
+                continue
+            name = options[0]
         if plan.given(name) or any(specs[name].alternative == d for d in drawn):
             continue
         spec = specs[name]
