@@ -190,7 +190,11 @@ class Race:
     Attributes
     ----------
     steps : tuple of float
-        Predicted ``n_k`` (GD steps; flow: times in setting units) for ``k = 1..min(r, r*)``.
+        Predicted ``n_k`` (GD steps; flow: times in setting units) for ``k = 1..min(r, r*)`` by the
+        matrix race (see the module docstring).
+    scalar_steps : tuple of float
+        The spec's race: one log-magnitude per component, growing at the sorted rates ``rho_k^(j)``
+        from ``alpha^2 c~_k``.
     rates : ndarray, shape (L, L)
         ``rates[j, k-1] = rho_k^(j)`` for ``k > j`` (nan elsewhere).
     saturation : ndarray
@@ -204,6 +208,7 @@ class Race:
     """
 
     steps: tuple[float, ...]
+    scalar_steps: tuple[float, ...]
     rates: np.ndarray
     saturation: np.ndarray
     c_tilde: tuple[float, ...]
@@ -253,28 +258,50 @@ def glrl_race(setting: Setting, op: SensingOperator, eta: Any = None) -> Race:
             overlaps[j, k - 1] = abs(V[k - 1, k - j - 1])
     zeta = np.array([mins[k].eigenvalues[k - 1] for k in range(1, L + 1)])
     ct = _c_tilde(setting, mins[0].M_eigenvectors, L)
-    alpha2 = float(setting.alpha) ** 2
+    alpha = float(setting.alpha)
     sig = [float(x) for x in setting.sigma]
     level = float(setting.level)
-    n = [0.0]
     notes = []
+    # the spec's race: one scalar log-magnitude per component, rates by sorted order
+    n = [0.0]
     for k in range(1, L + 1):
-        log_lam = math.log(alpha2 * ct[k - 1])
+        log_lam = math.log(alpha ** 2 * ct[k - 1])
         for j in range(k - 1):
             per = 2 * math.log1p(mu * rates[j, k - 1]) if mu is not None else 2 * rates[j, k - 1]
             log_lam += per * (n[j + 1] - n[j])
-        lam_start = math.exp(log_lam)
+        n.append(n[-1] + saturating_map_steps(math.exp(log_lam), rates[k - 1, k - 1], zeta[k - 1],
+                                              level * sig[k - 1], mu))
+    scalar_steps = tuple(n[1:])
+    # the matrix race: the small part of U evolves linearly, U0 -> prod_j (I + mu M_j)^(n_(j+1) - n_j) U0
+    ub = alpha * np.array(draw_ubar(setting.d, setting.r, setting.init_seed))
+    n = [0.0]
+    small = ub.copy()
+    for k in range(1, L + 1):
+        if k > 1:
+            ev, V = mins[k - 2].M_eigenvalues, mins[k - 2].M_eigenvectors
+            dn = n[k - 1] - n[k - 2]
+            grow = np.exp(dn * np.log1p(mu * ev)) if mu is not None else np.exp(dn * ev)
+            small = V @ (grow[:, None] * (V.T @ small))
+        ev, V = mins[k - 1].M_eigenvalues, mins[k - 1].M_eigenvectors
+        u_new = V[:, 0]
+        learned = mins[k - 1].U                    # columns span range(Z_(k-1))
+        coef = small.T @ np.column_stack([learned, u_new]) if k > 1 else (small.T @ u_new)[:, None]
+        q, _ = np.linalg.qr(coef[:, :-1]) if k > 1 else (np.zeros((setting.r, 0)), None)
+        b = coef[:, -1] - q @ (q.T @ coef[:, -1])
+        lam_start = float(b @ b)
         target = level * sig[k - 1]
         if lam_start >= target:
             notes.append(f"component {k} reaches the level before stage {k - 1} (the race order is broken)")
-        N = saturating_map_steps(lam_start, rates[k - 1, k - 1], zeta[k - 1], target, mu)
-        n.append(n[-1] + N)
+        n.append(n[-1] + saturating_map_steps(lam_start, ev[0], zeta[k - 1], target, mu))
     steps = tuple(n[1:])
     if mu is None:
         steps = tuple(x / float(setting.rate) for x in steps)
+        scalar_steps = tuple(x / float(setting.rate) for x in scalar_steps)
     if np.nanmin(overlaps) < 0.5:
         notes.append(f"an eigenvector of M_j used as a component direction has overlap {np.nanmin(overlaps):.2f} "
                      "with its e_k (spurious directions may compete)")
-    return Race(steps, rates, zeta, tuple(ct), mins, overlaps,
-                "GLRL race: stage rates from M_j = A*A(X* - Z_j), saturation by the scalar map with (rho, zeta)",
+    return Race(steps, scalar_steps, rates, zeta, tuple(ct), mins, overlaps,
+                "GLRL race: the small part of U evolves by prod_j (I + mu M_j)^(n_(j+1) - n_j), M_j = A*A(X* - Z_j); "
+                "component k starts stage k-1 at the squared norm of its coefficient vector orthogonal to the learned "
+                "ones and saturates by the scalar map with (rho, zeta)",
                 tuple(notes))

@@ -30,7 +30,7 @@ from ...errors import ParameterError
 from ...simulate.memory import available_memory, format_bytes
 
 __all__ = ["SymmetricCoordinates", "SensingOperator", "GramOperator", "FactoredOperator", "draw_operator",
-           "operator_bytes"]
+           "operator_bytes", "identity_operator"]
 
 _CHUNK_BYTES = 64_000_000
 
@@ -159,6 +159,12 @@ class FactoredOperator(SensingOperator):
 
     def gram(self) -> np.ndarray:
         return self._a.T @ self._a / self.m
+
+
+def identity_operator(d: int) -> GramOperator:
+    """``A*A = Id``: full observation written as a sensing operator (``m = 0`` by convention)."""
+    D = d * (d + 1) // 2
+    return GramOperator(d, 0, np.eye(D))
 
 
 def operator_bytes(d: int, m: int) -> dict[str, int]:
