@@ -206,31 +206,30 @@ def _anderson_bjorck(g: _Lambda, a: mp.mpf, b: mp.mpf, ga: mp.mpf, gb: mp.mpf, t
         raise ConvergenceError("the learning-time root did not converge")
 
 
-def _first_root(setting: Setting, k: int, prec: int, tau_lo: mp.mpf, tol: mp.mpf,
-                start: tuple[mp.mpf, mp.mpf] | None = None) -> tuple[mp.mpf, mp.mpf, mp.mpf, mp.mpf, int, list[str]]:
-    """The first root in spec time: scan from *tau_lo* (known crossing-free), then bracket and solve."""
+def _scan(setting: Setting, k: int, prec: int, tau_lo: mp.mpf) -> tuple[mp.mpf, mp.mpf, int, list[str]]:
+    """A bracket ``[a, b]`` of the first crossing, scanning up from *tau_lo* (known crossing-free).
+
+    Steps of ``delta / (2 sigma_1)`` with ``delta = log(level sigma_k / lambda_k)`` are crossing-free
+    (``d log lambda_k / dtau <= 2 sigma_1``); once ``delta < 1`` a probe beyond the expected crossing
+    looks for the sign change.  Runs at a modest precision (the values only need a few digits).
+    """
     g = _Lambda(setting, k, prec)
     notes: list[str] = []
     with mp.workdps(prec):
         s1 = to_mp(setting.sigma[0], prec)
         sk = to_mp(setting.sigma[k - 1], prec)
         lv = to_mp(setting.level, prec)
-        if start is not None:
-            a, b = start
-            ga, gb = g(a), g(b)
-            if ga < 0 < gb:
-                root, a, b, step = _anderson_bjorck(g, a, b, ga, gb, tol)
-                return root, a, b, step, g.count, notes
+        slack = mp.mpf(10) ** -8                  # the scan values are good to far better than this
         a = tau_lo
         ga = g(a)
         if ga >= 0:
             if a == 0:
-                return mp.mpf(0), a, a, mp.mpf(0), g.count, ["lambda_k(0) >= level sigma_k: learned at t = 0"]
+                return a, a, g.count, ["lambda_k(0) >= level sigma_k: learned at t = 0"]
             raise ConvergenceError("the comparison bound failed (lambda_k above the level before the bound)")
         safe_until = a
         for _ in range(10_000):
-            delta = -ga
-            safe = delta / (2 * s1)          # no crossing in [a, a + safe): log-Lipschitz bound
+            delta = -ga - slack
+            safe = max(delta, mp.mpf(0)) / (2 * s1)     # no crossing in [a, a + safe)
             if delta > 1:
                 a = a + safe
                 ga = g(a)
@@ -238,18 +237,42 @@ def _first_root(setting: Setting, k: int, prec: int, tau_lo: mp.mpf, tol: mp.mpf
                     raise ConvergenceError("the log-Lipschitz bound failed")
                 safe_until = a
                 continue
-            b = a + max(safe, 2 * delta / (2 * sk * (1 - lv)))  # probe beyond the expected crossing
+            b = a + max(safe, 2 * (-ga) / (2 * sk * (1 - lv)))  # probe beyond the expected crossing
             gb = g(b)
-            if gb >= 0:
-                root, ra, rb, step = _anderson_bjorck(g, a, b, ga, gb, tol)
+            if gb > 0:
                 notes.append(f"no crossing before tau = {mp.nstr(safe_until, 8)} (proved: comparison bound and "
                              f"log-Lipschitz steps); the root is the sign change in [{mp.nstr(a, 8)}, {mp.nstr(b, 8)}]")
-                return root, ra, rb, step, g.count, notes
+                return a, b, g.count, notes
             if gb < ga:
                 notes.append(f"lambda_k decreased between tau = {mp.nstr(a, 8)} and {mp.nstr(b, 8)}")
             safe_until = max(safe_until, a + safe)
             a, ga = b, gb
         raise ConvergenceError("the learning-time scan did not reach the level")
+
+
+def _root(setting: Setting, k: int, prec: int, a: mp.mpf, b: mp.mpf, tol: mp.mpf) -> tuple[mp.mpf, mp.mpf, mp.mpf, mp.mpf, int]:
+    """The root in ``[a, b]`` at working precision *prec* (the bracket is widened if rounding moved it)."""
+    g = _Lambda(setting, k, prec)
+    with mp.workdps(prec):
+        a, b = mp.mpf(a), mp.mpf(b)
+        if a == b:
+            return a, a, a, mp.mpf(0), g.count
+        ga, gb = g(a), g(b)
+        w = (b - a) / 100
+        for _ in range(20):
+            if ga < 0 < gb:
+                break
+            if ga >= 0:
+                a -= w
+                ga = g(a)
+            if gb <= 0:
+                b += w
+                gb = g(b)
+            w *= 2
+        else:
+            raise ConvergenceError("could not bracket the learning time at the working precision")
+        root, ra, rb, step = _anderson_bjorck(g, a, b, ga, gb, tol)
+        return root, ra, rb, step, g.count
 
 
 def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
@@ -289,29 +312,21 @@ def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
     if prec > MAX_WORKING_DPS:
         raise ParameterError(f"the learning time needs about {prec} working digits (more than {MAX_WORKING_DPS})")
     lim = learning_time_limit(setting, k, dps=prec + 12)
+    kern = kernel(setting, prec)
+    with mp.workdps(prec):
+        s_all = [to_mp(x, prec) for x in setting.sigma]
+        target = to_mp(setting.level, prec) * s_all[k - 1]
+        q0 = to_mp(setting.alpha, prec) ** 2 * kern.w2   # >= lambda_max(P0): Frobenius bound
+        tau_lo = mp.mpf(0) if q0 >= target else min(
+            scalar.logistic_time(sj, q0, target) for sj in s_all[k - 1:] if sj > target)
+    a, b, count, notes = _scan(setting, k, lost + digits_t + 20, tau_lo)
     roots = []
-    start = None
-    count = 0
-    notes: list[str] = []
     for p in (prec, prec + 12):
-        kern = kernel(setting, p)
         with mp.workdps(p):
             tol = mp.mpf(10) ** -(dps + 5 + small)
-            s_all = [to_mp(x, p) for x in setting.sigma]
-            target = to_mp(setting.level, p) * s_all[k - 1]
-            q0 = to_mp(setting.alpha, p) ** 2 * kern.w2   # >= lambda_max(P0): Frobenius bound
-            tau_lo = mp.inf
-            for sj in s_all[k - 1:]:
-                if sj > target:
-                    tau_lo = min(tau_lo, mp.mpf(0) if q0 >= target else scalar.logistic_time(sj, q0, target))
-            if tau_lo == mp.inf:  # pragma: no cover - sigma_k > level sigma_k always
-                tau_lo = mp.mpf(0)
-            root, a, b, step, n, nts = _first_root(setting, k, p, tau_lo, tol, start)
-            start = (a, b)
-            roots.append((root, a, b, step))
-            count += n
-            if not notes:
-                notes = nts
+        root, a, b, step, n = _root(setting, k, p, a, b, tol)
+        roots.append((root, a, b, step))
+        count += n
     (r1, _, _, _), (r2, a2, b2, step2) = roots
     with mp.workdps(prec + 12):
         rt = to_mp(rate, prec + 12)

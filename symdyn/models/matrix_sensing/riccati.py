@@ -53,7 +53,7 @@ from typing import Any, Sequence
 import mpmath as mp
 import sympy as sp
 
-from ...errors import ParameterError
+from ...errors import ConvergenceError, ParameterError
 from ...exact import to_mp
 from .instance import _ubar_cached, gram_schmidt_rows
 from .setting import Setting
@@ -132,42 +132,67 @@ class Kernel:
             self.alpha2 = to_mp(s.alpha, prec) ** 2
             self.w2 = mp.fsum(x * x for row in rows + nrows for x in row)  # ||Ubar||_F^2 >= ||Ubar||_2^2
 
-    def pencil(self, tau: mp.mpf) -> tuple[mp.matrix, mp.matrix, mp.matrix]:
-        """``(Sc, Kc, Xc)`` at spec time *tau* (``Xc = sum_i sigma_i m_i m_i^T`` gives ``tr(P X*)``)."""
+    def _lists(self, tau: mp.mpf) -> tuple[list[list[mp.mpf]], list[list[mp.mpf]], list[list[mp.mpf]]]:
+        """``(Sc, Kc, Xc)`` as nested lists at spec time *tau* (working precision)."""
         r, rs = self.setting.r, self.setting.r_star
-        with mp.workdps(self.prec):
-            tau = mp.mpf(tau)
-            sig, D, L = self.sig, self.D, self.L
-            edec = [mp.exp(-D[a] * tau) for a in range(r)]
-            Sc = mp.matrix(r, r)
-            Kc = mp.matrix(r, r)
-            Xc = mp.matrix(r, r)
-            for i in range(rs):
-                width = min(i + 1, r)
-                mi = [L[i][a] * mp.exp((sig[i] - D[a]) * tau) for a in range(width)]
-                psi = -mp.expm1(-2 * sig[i] * tau) / sig[i]
-                for a in range(width):
-                    for b in range(a, width):
-                        v = mi[a] * mi[b]
-                        Sc[a, b] += v
-                        Kc[a, b] += psi * v
-                        Xc[a, b] += sig[i] * v
-            for a in range(r):
-                for b in range(a, r):
-                    ns = self.N[a][b] * edec[a] * edec[b]
-                    Sc[a, b] += ns
-                    Kc[a, b] += 2 * tau * ns
-                Kc[a, a] += edec[a] ** 2 / self.alpha2
+        tau = mp.mpf(tau)
+        sig, D, L = self.sig, self.D, self.L
+        zero = mp.mpf(0)
+        edec = [mp.exp(-D[a] * tau) for a in range(r)]
+        Sc = [[zero] * r for _ in range(r)]
+        Kc = [[zero] * r for _ in range(r)]
+        Xc = [[zero] * r for _ in range(r)]
+        for i in range(rs):
+            width = min(i + 1, r)
+            mi = [L[i][a] * mp.exp((sig[i] - D[a]) * tau) for a in range(width)]
+            psi = -mp.expm1(-2 * sig[i] * tau) / sig[i]
+            for a in range(width):
+                Sa, Ka, Xa = Sc[a], Kc[a], Xc[a]
+                for b in range(a, width):
+                    v = mi[a] * mi[b]
+                    Sa[b] += v
+                    Ka[b] += psi * v
+                    Xa[b] += sig[i] * v
+        for a in range(r):
+            for b in range(a, r):
+                ns = self.N[a][b] * edec[a] * edec[b]
+                Sc[a][b] += ns
+                Kc[a][b] += 2 * tau * ns
+            Kc[a][a] += edec[a] ** 2 / self.alpha2
+        for M in (Sc, Kc, Xc):
             for a in range(r):
                 for b in range(a):
-                    Sc[a, b], Kc[a, b], Xc[a, b] = Sc[b, a], Kc[b, a], Xc[b, a]
-            return Sc, Kc, Xc
+                    M[a][b] = M[b][a]
+        return Sc, Kc, Xc
 
-    def _h(self, tau: mp.mpf) -> tuple[mp.matrix, mp.matrix, mp.matrix]:
-        Sc, Kc, Xc = self.pencil(tau)
-        R = mp.cholesky(Sc)
-        Ri = mp.inverse(R)
-        return Ri * Kc * Ri.T, Ri, Xc
+    def pencil(self, tau: mp.mpf) -> tuple[mp.matrix, mp.matrix, mp.matrix]:
+        """``(Sc, Kc, Xc)`` at spec time *tau* (``Xc = sum_i sigma_i m_i m_i^T`` gives ``tr(P X*)``)."""
+        with mp.workdps(self.prec):
+            return tuple(mp.matrix(M) for M in self._lists(tau))
+
+    def _h(self, tau: mp.mpf) -> tuple[mp.matrix, list[list[mp.mpf]], list[list[mp.mpf]]]:
+        """``H = R^-1 Kc R^-T`` (``Sc = R R^T``), ``R^-1`` and ``Xc``; plain lists for the small algebra."""
+        Sc, Kc, Xc = self._lists(tau)
+        r = self.setting.r
+        R = [[mp.mpf(0)] * r for _ in range(r)]
+        for j in range(r):
+            d = Sc[j][j] - mp.fsum(R[j][q] ** 2 for q in range(j))
+            if not d > 0:
+                raise ConvergenceError("the scaled Gram matrix S_c is not positive definite at this precision")
+            R[j][j] = mp.sqrt(d)
+            for i in range(j + 1, r):
+                R[i][j] = (Sc[i][j] - mp.fsum(R[i][q] * R[j][q] for q in range(j))) / R[j][j]
+        Ri = [[mp.mpf(0)] * r for _ in range(r)]          # lower-triangular inverse
+        for j in range(r):
+            Ri[j][j] = 1 / R[j][j]
+            for i in range(j + 1, r):
+                Ri[i][j] = -mp.fsum(R[i][q] * Ri[q][j] for q in range(j, i)) / R[i][i]
+        T = [[mp.fsum(Ri[i][q] * Kc[q][b] for q in range(i + 1)) for b in range(r)] for i in range(r)]
+        H = [[mp.fsum(T[i][q] * Ri[j][q] for q in range(j + 1)) for j in range(r)] for i in range(r)]
+        for i in range(r):
+            for j in range(i):
+                H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2
+        return mp.matrix(H), Ri, Xc
 
     def eigenvalues(self, tau: mp.mpf) -> list[mp.mpf]:
         """``lambda_1 >= ... >= lambda_r`` of ``P`` at spec time *tau* (working precision)."""
@@ -181,8 +206,8 @@ class Kernel:
         with mp.workdps(self.prec):
             H, Ri, Xc = self._h(tau)
             nu, V = mp.eigsy(H)
-            W = V.T * Ri
-            Y = W * Xc * W.T
+            W = V.T * mp.matrix(Ri)
+            Y = W * mp.matrix(Xc) * W.T
             lam = [1 / nu[j] for j in range(self.setting.r)]
             tr = mp.fsum(lam[j] * Y[j, j] for j in range(self.setting.r))
             return lam, tr
