@@ -505,7 +505,7 @@ def _steps() -> list[Step]:  # noqa: C901 - one flat list of steps
         "logistic", "The logistic law and its inverse",
         r"For one aligned component ($d = r = 1$) the closed form is the logistic law, which solves "
         r"$\lambda' = 2\lambda(\sigma - \lambda)$; the time formula is its inverse.",
-        (r"\lambda(\tau) = " + sp.latex(scalar.logistic_expr(_sig, _l0, _t)).replace("t", r"\tau"),
+        (r"\lambda(\tau) = " + sp.latex(scalar.logistic_expr(_sig, _l0, sp.Symbol("tau"))),
          r"T(\lambda_0 \to \lambda_1) = " + sp.latex(scalar.logistic_time_expr(_sig, _l0, _l1))),
         Symbolic(_logistic_residuals),
         section=secB,
