@@ -87,11 +87,11 @@ def baseline_learning_times(s: Setting, dps: int = 260):
             ev = sorted(mp.eigsy(Li * (Y.T * Y) * Li.T, eigvals_only=True), reverse=True)
             return ev[k - 1]
 
+        exact = instance.init_constants(s.d, s.r, 3, s.init_seed).exact
         for k in (1, 2, 3):
-            c = mp.mpf(int(instance.init_constants(s.d, s.r, 3, s.init_seed).exact[k - 1].p)) / \
-                int(instance.init_constants(s.d, s.r, 3, s.init_seed).exact[k - 1].q)
+            c = mp.mpf(int(exact[k - 1].p)) / int(exact[k - 1].q)
             t0 = mp.log(sig[k - 1] / (alpha ** 2 * c)) / (2 * sig[k - 1])
-            out.append(mp.findroot(lambda t: lam(t, k) - sig[k - 1] / 2, t0, tol=mp.mpf(10) ** -(dps - 20)))
+            out.append(mp.findroot(lambda t, k=k: lam(t, k) - sig[k - 1] / 2, t0, tol=mp.mpf(10) ** -(dps - 20)))
     return out
 
 

@@ -39,7 +39,7 @@ baseline.
 >>> s = Setting.of(sigma="3,2,1", d=30, r=5, alpha="1e-30")
 >>> p = flow_point(s, 70, dps=20)          # float64 cannot do this (spec 5)
 >>> [mp.nstr(x, 8) for x in p.eigenvalues[:3]]
-['3.0', '2.0', '0.99997718']
+['3.0', '2.0', '0.56169733']
 >>> p.working_dps > 60
 True
 """

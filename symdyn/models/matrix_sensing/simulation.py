@@ -18,7 +18,7 @@ about ``1e-16 lambda_1`` (the SVD's), which does not affect learning steps.
 >>> s = Setting.of(sigma="3,2,1", d=10, r=3, alpha="1e-4")
 >>> run = gd_run(s, sp.Rational(1, 50), [0, 200, 400])
 >>> run.learning_steps[:1], run.eigenvalues.shape
-((118,), (3, 3))
+((194,), (3, 3))
 """
 
 from __future__ import annotations
