@@ -73,7 +73,7 @@ class LearningTime:
     value : mpf
         Exact first root (setting time units), ``mp.inf`` if never learned.
     error : mpf or None
-        Estimate: difference of two working precisions plus the last secant correction.
+        Estimate: the secant correction at 12 more working digits plus the last correction of the solver.
     limit : mpf or None
         The alpha -> 0 formula ``log(level sigma_k / ((1 - level) alpha^2 c_k)) / (2 sigma_k)``
         (divided by ``4 loss_scale``).
@@ -321,25 +321,28 @@ def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
         tau_lo = mp.mpf(0) if q0 >= target else min(
             scalar.logistic_time(sj, q0, target) for sj in s_all[k - 1:] if sj > target)
     a, b, count, notes = _scan(setting, k, lost + digits_t + 20, tau_lo)
-    roots = []
-    for p in (prec, prec + 12):
-        with mp.workdps(p):
-            tol = mp.mpf(10) ** -(dps + 5 + small)
-        root, a, b, step, n = _root(setting, k, p, a, b, tol)
-        roots.append((root, a, b, step))
-        count += n
-    (r1, _, _, _), (r2, a2, b2, step2) = roots
-    with mp.workdps(prec + 12):
-        rt = to_mp(rate, prec + 12)
-        err = (abs(r1 - r2) + step2) / rt
+    with mp.workdps(prec):
+        tol = mp.mpf(10) ** -(dps + 5 + small)
+    r1, a2, b2, step, n = _root(setting, k, prec, a, b, tol)
+    count += n
+    # error estimate: one secant correction of the root at 12 more digits
+    p2 = prec + 12
+    g2 = _Lambda(setting, k, p2)
+    with mp.workdps(p2):
+        h = max(abs(step), tol) * 1000
+        v0, v1 = g2(r1), g2(r1 + h)
+        r2 = r1 - v0 * h / (v1 - v0)
+        count += g2.count
+        rt = to_mp(rate, p2)
+        err = (abs(r2 - r1) + abs(step) + mp.mpf(10) ** -prec * abs(r2)) / rt
         val = r2 / rt
         limit = lim.value
         diff = val - limit
     with mp.workdps(dps):
         return LearningTime(
-            k, +val, +err, +limit, +diff, g, (+(a2 / rt), +(b2 / rt)), dps, prec + 12,
+            k, +val, +err, +limit, +diff, g, (+(a2 / rt), +(b2 / rt)), dps, p2,
             "first root of lambda_k(P(t)) = level sigma_k on the Riccati closed form (scaled pencil), bracketed "
-            "Anderson-Bjorck, two working precisions",
+            "Anderson-Bjorck, then one secant correction at 12 more digits (the error estimate)",
             count, (Approximation(lim.name, +lim.value, lim.description, lim.order),), tuple(notes))
 
 

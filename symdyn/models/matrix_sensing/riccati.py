@@ -176,19 +176,19 @@ class Kernel:
         r = self.setting.r
         R = [[mp.mpf(0)] * r for _ in range(r)]
         for j in range(r):
-            d = Sc[j][j] - mp.fsum(R[j][q] ** 2 for q in range(j))
+            d = Sc[j][j] - mp.fdot(R[j][:j], R[j][:j])
             if not d > 0:
                 raise ConvergenceError("the scaled Gram matrix S_c is not positive definite at this precision")
             R[j][j] = mp.sqrt(d)
             for i in range(j + 1, r):
-                R[i][j] = (Sc[i][j] - mp.fsum(R[i][q] * R[j][q] for q in range(j))) / R[j][j]
+                R[i][j] = (Sc[i][j] - mp.fdot(R[i][:j], R[j][:j])) / R[j][j]
         Ri = [[mp.mpf(0)] * r for _ in range(r)]          # lower-triangular inverse
         for j in range(r):
             Ri[j][j] = 1 / R[j][j]
             for i in range(j + 1, r):
-                Ri[i][j] = -mp.fsum(R[i][q] * Ri[q][j] for q in range(j, i)) / R[i][i]
-        T = [[mp.fsum(Ri[i][q] * Kc[q][b] for q in range(i + 1)) for b in range(r)] for i in range(r)]
-        H = [[mp.fsum(T[i][q] * Ri[j][q] for q in range(j + 1)) for j in range(r)] for i in range(r)]
+                Ri[i][j] = -mp.fdot(R[i][j:i], [Ri[q][j] for q in range(j, i)]) / R[i][i]
+        T = [[mp.fdot(Ri[i][:i + 1], [Kc[q][b] for q in range(i + 1)]) for b in range(r)] for i in range(r)]
+        H = [[mp.fdot(T[i][:j + 1], Ri[j][:j + 1]) for j in range(r)] for i in range(r)]
         for i in range(r):
             for j in range(i):
                 H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2
