@@ -50,7 +50,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import symdyn as sd  # noqa: E402
 from symdyn.models.rank_one_denoising.simulation import draw_instance  # noqa: E402
-from symdyn.simulate.chiral import Flow, _ChiralMatvec, gram_dynamics, lanczos_dynamics  # noqa: E402
+from symdyn.simulate.chiral import ChiralMatvec, Flow, gram_dynamics, lanczos_dynamics  # noqa: E402
 
 TIMES = np.linspace(0.0, 50.0, 50)
 ALPHA, BETA = 0.1, 0.1
@@ -117,7 +117,7 @@ def bench_size(p: int, n: int, slow_repeat: int) -> dict[str, float]:
     y, x = np.ones(n), np.ones(p)
     t_pass, _ = median_time(lambda: (X @ y, X.T @ x), 5 * ARGS.repeat)
     res["two_passes"] = t_pass
-    mv, q, w = _ChiralMatvec(X), np.ones(p + n), np.empty(p + n)
+    mv, q, w = ChiralMatvec(X), np.ones(p + n), np.empty(p + n)
     res["fused_pass"], _ = median_time(lambda: mv(q, w), 5 * ARGS.repeat)
 
     # the simulator's Krylov route (above threshold, theta = 1.2)

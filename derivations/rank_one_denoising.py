@@ -3,16 +3,18 @@
 
 Usage::
 
-    python derivations/rank_one_denoising.py [--dps 50] [--seed 0] [--latex FILE [--pdf]] [--json] [--step KEY ...]
+    python derivations/rank_one_denoising.py [--dps 30] [--seed 0] [--latex FILE [--pdf]] [--json] [--step KEY ...]
 
-Prints one row per step (status, method, time, evidence) and exits with status
-0 if every step verifies, 1 otherwise (2 for bad arguments).  ``--latex FILE``
-writes a complete LaTeX document with the verification results; ``--json``
-prints the steps and their verifications as JSON instead of the table.
+The same as ``symdyn derive rank-one-denoising`` with the same options: prints
+one row per step (status, method, time, evidence) and exits with status 0 if
+every step verifies, 1 otherwise (2 for bad arguments).  ``--latex FILE``
+writes a complete LaTeX document with the verification results (``--pdf`` also
+compiles it next to FILE); ``--json`` prints the steps and their verifications
+as JSON instead of the table.
 
-The steps live in ``symdyn/models/rank_one_denoising/derivation.py`` (so that
-the installed ``symdyn derive rank-one-denoising`` shows the same derivation);
-this script is the runnable worked example.
+The steps live in ``symdyn.models.rank_one_denoising.derivation``
+(so that the installed ``symdyn derive rank-one-denoising`` shows the same
+derivation); this script is the runnable worked example.
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ try:
 except ImportError:  # running from a source checkout without installing
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 
-from symdyn.derive import run_script
+from symdyn.cli import main as symdyn_main
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_script("rank-one-denoising", argv, prog="rank_one_denoising.py", description=__doc__.split("\n\n")[0])
+    """Run ``symdyn derive rank-one-denoising ARGS`` and return its exit status."""
+    try:
+        symdyn_main(["derive", "rank-one-denoising", *(sys.argv[1:] if argv is None else argv)])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 if __name__ == "__main__":

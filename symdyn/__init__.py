@@ -19,7 +19,8 @@ from .exact import exact_sign, mp_to_decimal, to_mp
 from .models import Model, available_models, model
 from .params import Params, parse_number
 from .progress import NULL_PROGRESS, Progress
-from .results import Boundary, Decay, Estimate, Limit, NumericCheck, Regime, Trajectory
+from .laws.bbp import Regime
+from .results import Approximation, Boundary, Decay, Estimate, Limit, NumericCheck, Quantity, Trajectory
 from .simulate import SimulationResult, Simulator
 from .check import CheckResult, check, convergence, load_predictions
 from .report import report
@@ -46,7 +47,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "model", "available_models", "Model", "Params", "parse_number",
-    "Trajectory", "Limit", "Boundary", "Estimate", "Decay", "NumericCheck", "Regime",
+    "Trajectory", "Limit", "Quantity", "Boundary", "Approximation", "Estimate", "Decay", "NumericCheck", "Regime",
     "SimulationResult", "Simulator", "Progress", "NULL_PROGRESS",
     "check", "CheckResult", "convergence", "load_predictions", "report", "sweep", "Derivation", "latex",
     "to_mp", "exact_sign", "mp_to_decimal",

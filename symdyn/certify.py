@@ -26,7 +26,7 @@ Building blocks
   ``analytic`` flag) and raise.  Integrands take ``(z, analytic)`` and must forward
   ``analytic`` to every function with a branch cut: use :func:`sqrt`,
   :func:`log`, :func:`rsqrt`, :func:`power` here, or write the integrand through
-  entire functions (:func:`cosh_sqrt`, :func:`sinhc_sqrt`).
+  entire functions (such as :func:`cosh_sqrt`).
 * :func:`certified_sign`, :func:`refine_crossing` -- sign-certified bisection.
 * :class:`CertifiedValue`, :class:`CertifiedTrajectory` -- result objects whose
   JSON carries ``value``, ``lower``, ``upper`` (decimal strings rounded outward).
@@ -64,7 +64,7 @@ __all__ = [
     "enclose", "to_arb", "arb_bounds", "arb_from_fraction", "mpf_to_fraction", "certified_sign",
     "CertifiedValue", "CertifiedTrajectory", "from_arb",
     "certify_real_algebraic", "certify_closed_form", "certify_algebraic",
-    "sqrt", "rsqrt", "log", "power", "cosh_sqrt", "sinhc_sqrt",
+    "sqrt", "rsqrt", "log", "power", "cosh_sqrt",
     "integrate", "refine_crossing", "certify_trajectory",
 ]
 
@@ -553,12 +553,6 @@ def cosh_sqrt(z):
     return (z / 4).hypgeom_0f1(fl.arb(fl.fmpq(1, 2)))
 
 
-def sinhc_sqrt(z):
-    """``sinh(sqrt(z))/sqrt(z) = 0F1(; 3/2; z/4)``: entire in ``z``, no branch cut."""
-    fl = flint_module()
-    return (z / 4).hypgeom_0f1(fl.arb(fl.fmpq(3, 2)))
-
-
 # ----------------------------------------------------------------------------- integrals
 
 
@@ -705,27 +699,12 @@ def refine_crossing(
 # ----------------------------------------------------------------------------- dispatch to the models
 
 
-def _model_module(model, name: str):
-    from importlib import import_module
-
-    package = type(model).__module__.rpartition(".")[0]
-    try:
-        return import_module(f"{package}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{package}.{name}":
-            return None
-        raise
-
-
 def certify_trajectory(model, params, times: Sequence[Any], *, dps: int = 30,
                        observables: Sequence[str] | None = None, progress=None) -> CertifiedTrajectory:
     """Certified enclosures of a model's observables at the given times.
 
-    Dispatches to ``certify_trajectory`` of the model package's ``certified`` module;
-    a model without one cannot be certified (CertificationError).
+    Delegates to :meth:`Model.certify_trajectory`; a model without the capability
+    ``certify-trajectory`` raises :class:`~symdyn.errors.UnsupportedError` before any work.
     """
     flint_module()
-    module = _model_module(model, "certified")
-    if module is None or not hasattr(module, "certify_trajectory"):
-        raise CertificationError(f"model {model.name} has no certified evaluation")
-    return module.certify_trajectory(model, params, times, dps=dps, observables=observables, progress=progress)
+    return model.certify_trajectory(params, times, dps=dps, observables=observables, progress=progress)

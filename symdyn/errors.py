@@ -11,6 +11,7 @@ __all__ = [
     "SymdynError",
     "ParameterError",
     "UnsupportedError",
+    "ObservableError",
     "ConvergenceError",
     "CertificationError",
 ]
@@ -26,6 +27,13 @@ class ParameterError(SymdynError, ValueError):
 
 class UnsupportedError(SymdynError):
     """The request is well formed but the model or method does not support it."""
+
+
+class ObservableError(ParameterError, UnsupportedError):
+    """An observable (or event) name that does not exist for the model at these parameters.
+
+    Bad input (a :class:`ParameterError`) and, for older callers, an unsupported request.
+    """
 
 
 class ConvergenceError(SymdynError):

@@ -24,7 +24,7 @@ from functools import lru_cache
 import mpmath as mp
 import sympy as sp
 
-__all__ = ["to_mp", "exact_sign", "is_exact_zero", "mp_to_decimal"]
+__all__ = ["to_mp", "to_float", "exact_sign", "is_exact_zero", "mp_to_decimal"]
 
 _EXTRA_BITS = 100_000  # cap for evalf's internal precision (about 30,000 digits)
 
@@ -86,10 +86,21 @@ def to_mp(expr: sp.Expr, dps: int) -> mp.mpf:
     return _to_mp_cached(sp.sympify(expr), int(dps))
 
 
+def to_float(expr: sp.Expr) -> float:
+    """A float64 of an exact constant (SymPy ``evalf`` to 30 digits, then rounded), e.g. for a simulator.
+
+    >>> to_float(sp.sqrt(2) / 2)
+    0.7071067811865476
+    """
+    return float(sp.N(expr, 30))
+
+
 def mp_to_decimal(x: mp.mpf, dps: int) -> str:
-    """A decimal string with *dps* significant digits (exact zero gives ``"0"``)."""
+    """A decimal string with *dps* significant digits (exact zero gives ``"0"``; ``"inf"``, ``"-inf"``, ``"nan"``)."""
     if x == 0:
         return "0"
+    if not mp.isfinite(x):
+        return "nan" if mp.isnan(x) else ("inf" if x > 0 else "-inf")
     return mp.libmp.to_str(x._mpf_, int(dps), strip_zeros=False)
 
 

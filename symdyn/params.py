@@ -11,12 +11,13 @@ validated, immutable set of values a computation receives.
 >>> parse_number("__import__('os')")
 Traceback (most recent call last):
 ...
-symdyn.errors.ParameterError: '__import__('os')' is not a number: use a decimal (0.25, -1.5, 1e-30) or a fraction (1/2, 6/5)
+symdyn.errors.ParameterError: "__import__('os')" is not a number: use a decimal (0.25, -1.5, 1e-30) or a fraction (1/2, 6/5)
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -31,15 +32,20 @@ from .errors import ParameterError
 __all__ = [
     "parse_number",
     "parse_time",
+    "check_dps",
+    "MIN_DPS",
+    "MAX_DPS",
     "Domain",
     "Interval",
     "Integer",
     "Choice",
+    "Vector",
+    "Seed",
     "ParamSpec",
     "Params",
 ]
 
-_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)  # ASCII digits only
 _MAX_EXPONENT = 10_000
 _MAX_LENGTH = 20_000
 
@@ -70,11 +76,12 @@ def parse_number(value: Any) -> sp.Rational:
         raise ParameterError(f"{value!r} is not a number")
     if isinstance(value, sp.Rational):
         return value
-    if isinstance(value, int):
-        return sp.Integer(value)
+    if isinstance(value, numbers.Integral):  # int and numpy integers
+        return sp.Integer(int(value))
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):  # float and numpy floats
+        value = float(value)
         if not math.isfinite(value):
             raise ParameterError(f"{value!r} is not a finite number")
         return _parse_decimal(repr(value))
@@ -102,6 +109,32 @@ def parse_number(value: Any) -> sp.Rational:
         ) from None
     except ValueError:
         raise ParameterError(f"{value!r} is not a number: {hint}") from None
+
+
+MIN_DPS = 15
+MAX_DPS = 1000
+
+
+def check_dps(dps: Any) -> int:
+    """Validate a requested precision (decimal digits, ``MIN_DPS..MAX_DPS``).
+
+    >>> check_dps(40), check_dps("60")
+    (40, 60)
+    """
+    if isinstance(dps, bool) or not isinstance(dps, int):
+        if isinstance(dps, str) and dps.strip().lstrip("+").isdigit() and len(dps.strip()) < 12:
+            dps = int(dps)
+        else:
+            raise ParameterError(f"dps={_show(dps)} is not a whole number: use {MIN_DPS}..{MAX_DPS}")
+    if not MIN_DPS <= dps <= MAX_DPS:
+        raise ParameterError(f"dps={dps} is outside the supported range {MIN_DPS}..{MAX_DPS}")
+    return dps
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters (user values echoed in one-line errors)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'" + f" ({len(text)} characters)"
 
 
 def parse_time(value: Any, *, integer: bool = False, name: str = "t") -> sp.Rational:
@@ -181,15 +214,136 @@ class Interval(Domain):
 
 @dataclass(frozen=True)
 class Integer(Domain):
-    """Whole numbers ``>= lo``."""
+    """Whole numbers ``lo <= x`` (and ``<= hi`` when given).
+
+    >>> Integer(2).describe(), Integer(1, 9).describe()
+    ('a whole number >= 2', 'a whole number in 1..9')
+    """
 
     lo: int = 0
+    hi: int | None = None
 
     def contains(self, value: Any) -> bool:
-        return bool(value.is_integer) and value >= self.lo
+        return bool(value.is_integer) and value >= self.lo and (self.hi is None or value <= self.hi)
 
     def describe(self) -> str:
-        return f"a whole number >= {self.lo}"
+        return f"a whole number >= {self.lo}" if self.hi is None else f"a whole number in {self.lo}..{self.hi}"
+
+
+@dataclass(frozen=True)
+class Seed(Domain):
+    """The seed of a random instance (an initialization, a perturbation): a whole number ``0..2^63-1``.
+
+    A seed parameter fixes *which* random instance the theory is about, so that anyone can
+    reproduce it from the parameters alone; it is printed and round-trips like any value.
+
+    >>> Seed().parse("7"), Seed().contains(Seed().parse("7"))
+    (7, True)
+    """
+
+    def contains(self, value: Any) -> bool:
+        return bool(value.is_integer) and 0 <= value < 2**63
+
+    def describe(self) -> str:
+        return "a seed: a whole number in 0..2^63-1"
+
+
+_ORDERS = {"decreasing": "<", "increasing": ">"}  # how each entry compares with the one before
+
+
+@dataclass(frozen=True)
+class Vector(Domain):
+    """A comma-separated list of exact numbers (``sigma=3,2,1``), each in ``element``.
+
+    ``order`` (``"decreasing"``, ``"increasing"`` or ``None``) with ``strict`` constrains
+    neighbouring entries; ``min_len``/``max_len`` bound the length.  Every entry is parsed
+    exactly (``2,1.999999999999999999`` keeps all its digits); a bad entry is named in the
+    error.  Values are tuples of :class:`sympy.Rational`; text and JSON form ``"3,2,1"``.
+
+    >>> v = Vector(Interval(lo=0, lo_closed=False), order="decreasing")
+    >>> v.parse("3, 2, 1/2")
+    (3, 2, 1/2)
+    >>> v.parse("1,2")
+    Traceback (most recent call last):
+    ...
+    symdyn.errors.ParameterError: entries must be strictly decreasing: entry 2 (2) is not < entry 1 (1)
+    >>> v.describe()
+    'a comma-separated list of 1 or more numbers, each a number > 0, strictly decreasing'
+    """
+
+    element: Domain = field(default_factory=lambda: Interval())
+    min_len: int = 1
+    max_len: int | None = None
+    order: str | None = None
+    strict: bool = True
+
+    def parse(self, raw: Any) -> tuple[Any, ...]:
+        if isinstance(raw, str):
+            if len(raw) > _MAX_LENGTH:
+                raise ParameterError(f"a list of {len(raw)} characters is too long (at most {_MAX_LENGTH})")
+            parts: list[Any] = [x.strip() for x in raw.split(",")]
+            if parts == [""]:
+                parts = []
+        elif isinstance(raw, (list, tuple)):
+            parts = list(raw)
+        else:
+            parts = [raw]
+        n = len(parts)
+        if n < self.min_len or (self.max_len is not None and n > self.max_len):
+            raise ParameterError(f"{_show(raw)} has {n} entries: {self._length()}")
+        out = []
+        for i, part in enumerate(parts, 1):
+            if isinstance(part, str) and not part:
+                raise ParameterError(f"entry {i} of {_show(raw)} is empty: use a list like 3,2,1")
+            try:
+                value = self.element.parse(part)
+            except ParameterError as exc:
+                raise ParameterError(f"entry {i}: {exc}") from None
+            if not self.element.contains(value):
+                raise ParameterError(f"entry {i} ({part}) must be {self.element.describe()}")
+            out.append(value)
+        if self.order is not None:
+            need = _ORDERS[self.order] + ("" if self.strict else "=")  # entry i+1 NEED entry i
+            for i in range(1, n):
+                a, b = out[i - 1], out[i]
+                ok = {"<": b < a, "<=": b <= a, ">": b > a, ">=": b >= a}[need]
+                if not bool(ok):
+                    word = ("strictly " if self.strict else "") + self.order
+                    raise ParameterError(f"entries must be {word}: entry {i + 1} ({b}) is not {need} entry {i} ({a})")
+        return tuple(out)
+
+    def contains(self, value: Any) -> bool:
+        return isinstance(value, tuple)
+
+    def _length(self) -> str:
+        if self.max_len is None:
+            return f"give {self.min_len} or more"
+        if self.max_len == self.min_len:
+            return f"give exactly {self.min_len}"
+        return f"give {self.min_len} to {self.max_len}"
+
+    def describe(self) -> str:
+        if self.max_len is None:
+            count = f"{self.min_len} or more"
+        elif self.max_len == self.min_len:
+            count = f"exactly {self.min_len}"
+        else:
+            count = f"{self.min_len} to {self.max_len}"
+        text = f"a comma-separated list of {count} numbers, each {self.element.describe()}"
+        if self.order is not None:
+            text += ", " + ("strictly " if self.strict else "") + self.order
+        return text
+
+
+def format_value(value: Any) -> str:
+    """The exact text form of a parameter value: ``"1/2"``, ``"2**(3/4)/2"``, ``"3,2,1"``, ``"F1"``.
+
+    >>> format_value((sp.Integer(3), sp.Rational(1, 2))), format_value(sp.Rational(6, 5))
+    ('3,1/2', '6/5')
+    """
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -304,10 +458,10 @@ class Params:
 
     def to_json(self) -> dict[str, str]:
         """Exact values as strings (``"1/2"``, ``"2**(3/4)/2"``, ``"F1"``)."""
-        return {k: str(v) for k, v in self.values.items()}
+        return {k: format_value(v) for k, v in self.values.items()}
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        inner = ", ".join(f"{k}={format_value(v)}" for k, v in self.values.items())
         return f"Params({self.model}: {inner})"
 
 

@@ -47,17 +47,24 @@ def save(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     return path
 
 
-def panels(observables: Sequence[str]) -> list[list[str]]:
-    """Group observables into panels: names that differ only after the last ``_`` share one
-    (``m_u, m_v``; ``N_u, N_v``; ``Q_a, Q_b``), every other observable gets its own.
+def panels(observables: Sequence[str], model: "Model | None" = None) -> list[list[str]]:
+    """Group observables into plot panels.
+
+    With a *model*, by declaration: members of one family (``lambda_1 .. lambda_r``) and
+    declarations of one ``group`` (``m_u, m_v``) share a panel, every other observable gets
+    its own.  Without a model (names only), names that differ only after the last ``_`` in
+    one character share one.
 
     >>> panels(["m_u", "m_v", "energy", "Q_a", "Q_b"])
     [['m_u', 'm_v'], ['energy'], ['Q_a', 'Q_b']]
     """
     groups: dict[str, list[str]] = {}
     for o in observables:
-        stem, sep, _ = o.rpartition("_")
-        key = stem if sep and len(_) == 1 else o
+        if model is not None:
+            key = model.observable(o).panel
+        else:
+            stem, sep, tail = o.rpartition("_")
+            key = stem if sep and len(tail) == 1 else o
         groups.setdefault(key, []).append(o)
     return list(groups.values())
 
@@ -75,17 +82,13 @@ def theory_curve(model: "Model", params: "Params", t_max: float, *, points: int 
                  observables: Sequence[str] | None = None, dps: int = 15, progress: Any = None) -> "Trajectory":
     """The model's theory on a dense grid ``[0, t_max]`` (or step counts ``0..k_max``) for plotting.
 
-    Uses the float64 fast path (``arithmetic=FLOAT64``) when the model's
-    ``evaluate`` accepts it, else ``evaluate`` at ``dps`` digits.
+    Uses the model's declared fast path (``Model.fast_path``, e.g. float64 arithmetic)
+    when it has one, else ``evaluate`` at ``dps`` digits.
     """
     grid = _grid(model.time_name(params), float(t_max), points)
     obs = None if observables is None else list(observables)
-    try:
-        from .numeric.arithmetic import FLOAT64
-
-        return model.evaluate(params, grid, dps=dps, observables=obs, arithmetic=FLOAT64, progress=progress)
-    except (TypeError, ImportError):
-        return model.evaluate(params, grid, dps=dps, observables=obs, progress=progress)
+    options = model.evaluation_strategies(**model.fast_path)
+    return model.evaluate(params, grid, dps=dps, observables=obs, progress=progress, **options)
 
 
 def _as_float(xs: Sequence[Any]) -> np.ndarray:
@@ -122,7 +125,7 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
     tmax = tmax * 1.05 if tmax > 0 else 1.0
     if curve is None and result.source == "theory":
         curve = theory_curve(model, result.theory_params, tmax, points=points, observables=obs)
-    groups = panels(obs)
+    groups = panels(obs, model)
     fig = Figure(figsize=(width, 2.9 * len(groups) + 0.6))
     axes = np.atleast_1d(fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0])
     color = {o: _COLORS[i % len(_COLORS)] for i, o in enumerate(obs)}
@@ -175,8 +178,9 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
 
 def plot_power_law(n: Sequence[float], rms: Sequence[float], rms_stderr: Sequence[float], *,
                    bias: Sequence[float] | None = None, bias_upper: Sequence[float] | None = None,
-                   fit: Any = None, title: str = "", ax: Any = None) -> tuple[Figure, Any]:
-    """Deviation against size on log-log axes with an ``n^(-1/2)`` guide (and a fit line if given)."""
+                   fit: Any = None, title: str = "", ax: Any = None, expected_slope: float | None = -0.5,
+                   size_name: str = "n") -> tuple[Figure, Any]:
+    """Deviation against size on log-log axes with a guide of the expected slope (and a fit line if given)."""
     if ax is None:
         fig = Figure(figsize=(6.0, 5.0))
         ax = fig.subplots()
@@ -196,8 +200,11 @@ def plot_power_law(n: Sequence[float], rms: Sequence[float], rms_stderr: Sequenc
         if ub is not None:
             ax.plot(n, ub, "v", color=_COLORS[1], mfc="none", ms=6, label="bias 95% upper bound", zorder=3)
     nn = np.geomspace(n.min() / 1.3, n.max() * 1.3, 50)
-    k = math.exp(np.mean(np.log(rms) + 0.5 * np.log(n)))
-    ax.plot(nn, k / np.sqrt(nn), color="gray", ls="--", lw=1, label=r"$\propto n^{-1/2}$ guide")
+    if expected_slope is not None:
+        e = float(expected_slope)
+        k = math.exp(np.mean(np.log(rms) - e * np.log(n)))
+        ax.plot(nn, k * nn**e, color="gray", ls="--", lw=1,
+                label=r"$\propto " + size_name + "^{" + f"{e:g}" + r"}$ guide")
     if fit is not None:
         lo, hi = fit.interval
         ax.plot(nn, fit(nn), color=_COLORS[0], lw=1.2,
@@ -209,7 +216,7 @@ def plot_power_law(n: Sequence[float], rms: Sequence[float], rms_stderr: Sequenc
     ax.xaxis.set_major_locator(FixedLocator(n))      # ticks at the simulated sizes, plain numbers
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(ScalarFormatter())
-    ax.set_xlabel("n")
+    ax.set_xlabel(f"${size_name}$")
     ax.set_ylabel("deviation from prediction")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
@@ -220,21 +227,22 @@ def plot_power_law(n: Sequence[float], rms: Sequence[float], rms_stderr: Sequenc
 
 
 def plot_convergence(conv: "ConvergenceResult", *, ax: Any = None) -> tuple[Figure, Any]:
-    """The convergence ladder: RMS deviation and bias against n (log-log) with the fit and the ``n^(-1/2)`` guide."""
+    """The convergence ladder: RMS deviation and bias against the size (log-log) with the fit and a guide of
+    the model's expected slope."""
     pts = conv.points
     title = (f"{conv.model}: {_param_text(conv.params)}\n"
              f"{', '.join(conv.observables)} at {conv.time_name} = {', '.join(str(t) for t in conv.times)}")
     return plot_power_law([p.n for p in pts], [p.rms for p in pts], [p.rms_stderr for p in pts],
                           bias=[p.bias_rms for p in pts], bias_upper=[p.bias_upper for p in pts], fit=conv.fit,
-                          title=title, ax=ax)
+                          title=title, ax=ax, expected_slope=conv.expected_slope, size_name=conv.size_name)
 
 
 def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
-    """Histogram of the trials' realised outlier amplitudes against the predicted normal law."""
+    """Histogram of the trials' realised sign-fixing amplitudes against the predicted normal law."""
     if result.sign is None:
         raise SymdynError("this check found no finite-n sign risk: nothing to plot")
     sign = result.sign
-    key = "amplitude" if "amplitude" in result.simulation.extra else None
+    key = sign.extra_key if sign.extra_key in result.simulation.extra else None
     if ax is None:
         fig = Figure(figsize=(6.4, 4.0))
         ax = fig.subplots()
@@ -251,7 +259,7 @@ def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
         ax.hist(amp, bins=edges, density=True, color=_COLORS[0], alpha=0.55, label=f"{amp.size} trials")
     x = np.linspace(lo, hi, 400)
     ax.plot(x, np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi)), color="black", lw=1.2,
-            label=f"predicted N(A+B, sigma_n^2), A+B = {mu:.3g}, sigma_n = {sd:.3g}")
+            label=f"predicted normal law: mean {mu:.3g}, s.d. sigma_n = {sd:.3g}")
     wrong = x > 0 if mu < 0 else x < 0
     ax.fill_between(x, 0, np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi)), where=wrong,
                     color=_COLORS[1], alpha=0.25, label=f"predicted wrong sign: {sign.predicted_wrong:.3f}")
@@ -259,8 +267,8 @@ def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
     obs = "" if sign.observed_wrong is None else (
         f"; observed {sign.wrong_trials}/{sign.trials} = {sign.observed_wrong:.3f}")
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
-    ax.set_title(f"finite-n outlier amplitude ({sizes}){obs}", fontsize=9)
-    ax.set_xlabel("amplitude <u1, a0> + <v1, b0>")
+    ax.set_title(f"finite-size {sign.amplitude_label} ({sizes}){obs}", fontsize=9)
+    ax.set_xlabel(sign.amplitude_label)
     ax.set_ylabel("density")
     top = ax.get_ylim()[1]
     ax.set_ylim(0, top * 1.35)  # room for the legend above the bars

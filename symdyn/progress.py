@@ -12,19 +12,21 @@ command line passes a rich progress bar that writes to stderr.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator, Protocol
+from typing import ContextManager, Iterator, Protocol
 
 __all__ = ["Progress", "ProgressTask", "NullProgress", "NULL_PROGRESS"]
 
 
 class ProgressTask(Protocol):
+    """What :meth:`Progress.task` yields: a task that is advanced as work completes."""
+
     def advance(self, amount: float = 1) -> None: ...
 
 
 class Progress(Protocol):
     """Interface of progress meters (a context manager per task)."""
 
-    def task(self, description: str, total: float | None = None): ...
+    def task(self, description: str, total: float | None = None) -> ContextManager[ProgressTask]: ...
 
 
 class _NullTask:

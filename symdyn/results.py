@@ -1,17 +1,18 @@
 """Result objects: every number comes with the evidence that produced it.
 
 A :class:`Trajectory` holds observable values with error estimates, the
-precision and the method; a :class:`Limit` holds the large-time values with
-their regime, decay law and a numerical cross-check; a :class:`Boundary` holds a
-phase-boundary quantity with its exact closed form and, when certified, a
-rigorous enclosure.  The command line, JSON and LaTeX only render these.
+precision and the method; a :class:`Limit` holds the final (large-time) values
+with their regime, approach law and a numerical cross-check; a :class:`Quantity`
+holds a named scalar (a threshold, a learning time, an interval end) with its
+exact closed form, alternative approximations with their error orders and, when
+certified, a rigorous enclosure.  Regimes are the model's own labels (strings;
+see ``Model.regimes``).  The command line, JSON and LaTeX only render these.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import mpmath as mp
 import sympy as sp
@@ -20,26 +21,19 @@ from .exact import mp_to_decimal, mp_to_decimal_directed
 from .params import Params
 
 __all__ = [
-    "Regime",
     "Estimate",
     "Trajectory",
     "Decay",
     "NumericCheck",
     "Limit",
+    "Approximation",
+    "Quantity",
     "Boundary",
 ]
 
 
-class Regime(str, enum.Enum):
-    """Large-time regime of a model at given parameters."""
-
-    ABOVE = "above-threshold"
-    AT = "at-threshold"
-    BELOW = "below-threshold"
-    CRITICAL_RATIO = "critical-ratio"
-
-    def __str__(self) -> str:
-        return self.value
+def _regime(regime: Any) -> str | None:
+    return None if regime is None else str(regime)
 
 
 def _dec(x: mp.mpf | None, dps: int) -> str | None:
@@ -73,7 +67,7 @@ class Trajectory:
     time_name: str
     observables: Mapping[str, tuple[Estimate, ...]]
     method: str
-    regime: Regime
+    regime: str | None = None
     nodes: tuple[int, ...] = ()
     converged: bool = True
     notes: tuple[str, ...] = ()
@@ -99,7 +93,7 @@ class Trajectory:
                 k: [_dec(e.value, self.dps) for e in v] for k, v in self.observables.items()
             },
             "errors": {k: [_dec(e.error, 3) for e in v] for k, v in self.observables.items()},
-            "regime": str(self.regime),
+            "regime": _regime(self.regime),
             "method": self.method,
             "nodes": list(self.nodes),
             "converged": self.converged,
@@ -143,12 +137,16 @@ class NumericCheck:
 
 @dataclass(frozen=True)
 class Limit:
-    """The t -> infinity behaviour of a model's observables, regime by regime."""
+    """The final state of a model's dynamics (t -> infinity), with its regime.
+
+    ``values`` are the limits of observables or of other named final quantities (e.g. the
+    final loss); ``decay`` says how they are approached, ``check`` is the numerical evidence.
+    """
 
     model: str
     params: Params
     dps: int
-    regime: Regime
+    regime: str | None
     values: Mapping[str, mp.mpf]
     exact: Mapping[str, sp.Expr]
     conditions: str
@@ -160,7 +158,7 @@ class Limit:
             "model": self.model,
             "params": self.params.to_json(),
             "dps": self.dps,
-            "regime": str(self.regime),
+            "regime": _regime(self.regime),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
             "latex": {k: sp.latex(v) for k, v in self.exact.items()},
@@ -182,12 +180,41 @@ class Limit:
 
 
 @dataclass(frozen=True)
-class Boundary:
-    """A phase-boundary quantity (threshold, critical ratio, outlier, overlaps).
+class Approximation:
+    """An alternative estimate of a quantity: an asymptotic formula, a flow estimate of a step
+    count, a modified-equation correction, with what it neglects (``error``, e.g.
+    ``"O(alpha^(2 gamma_k)) with gamma_k = 1/3"``) and, when known, its deviation from the value."""
+
+    name: str
+    values: Mapping[str, mp.mpf]
+    description: str
+    error: str = ""
+    exact: Mapping[str, sp.Expr] = field(default_factory=dict)
+    deviation: Mapping[str, mp.mpf] = field(default_factory=dict)
+
+    def to_json(self, dps: int) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "values": {k: _dec(v, dps) for k, v in self.values.items()},
+            "description": self.description,
+            "error": self.error,
+        }
+        if self.exact:
+            out["exact"] = {k: sp.sstr(v) for k, v in self.exact.items()}
+        if self.deviation:
+            out["deviation"] = {k: _dec(v, 5) for k, v in self.deviation.items()}
+        return out
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A named scalar quantity (threshold, critical ratio, learning time, interval end, ...).
 
     ``values`` may hold several named numbers (``overlaps`` gives ``zeta_u`` and
-    ``zeta_v``); ``value`` is the first.  ``enclosures`` is filled only by
-    certified computations and then each interval provably contains the value.
+    ``zeta_v``); ``value`` is the first.  A value may be ``mp.inf`` (a component that
+    is never learned), printed ``"inf"``.  ``enclosures`` is filled only by certified
+    computations and then each interval provably contains the value.
+    ``approximations`` are alternative estimates with their error orders; ``check``
+    is numerical evidence for an asymptotic statement.
     """
 
     model: str
@@ -197,9 +224,11 @@ class Boundary:
     values: Mapping[str, mp.mpf]
     exact: Mapping[str, sp.Expr]
     method: str
-    regime: Regime | None = None
+    regime: str | None = None
     note: str = ""
     enclosures: Mapping[str, tuple[mp.mpf, mp.mpf]] | None = None
+    approximations: tuple[Approximation, ...] = ()
+    check: NumericCheck | None = None
 
     @property
     def value(self) -> mp.mpf:
@@ -222,6 +251,10 @@ class Boundary:
             out["regime"] = str(self.regime)
         if self.note:
             out["note"] = self.note
+        if self.approximations:
+            out["approximations"] = {a.name: a.to_json(self.dps) for a in self.approximations}
+        if self.check is not None:
+            out["check"] = self.check.to_json(min(self.dps, 20))
         if self.enclosures is not None:
             # certified: the value is the enclosure's midpoint, printed with the same digits as
             # the outward-rounded bounds, so that lower <= value <= upper holds for the strings
@@ -244,5 +277,5 @@ class Boundary:
         return out
 
 
-def as_tuple(xs: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(xs)
+#: The former name of :class:`Quantity` (the command-line verb stays ``boundary``).
+Boundary = Quantity

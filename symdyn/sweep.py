@@ -153,7 +153,7 @@ def sweep(
 ) -> SweepResult:
     """Evaluate *target* on the cartesian grid of *axes* (see the module docstring)."""
     from .models import model as get_model
-    from .models.base import check_dps
+    from .params import check_dps
 
     dps = check_dps(dps)
     m = get_model(model_name)

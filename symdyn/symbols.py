@@ -1,4 +1,4 @@
-"""The SymPy symbols shared by laws, spikes, models and derivations.
+"""The SymPy symbols shared by laws, models and derivations.
 
 Assumptions are stated once here: ``c``, ``theta``, ``t``, ``kappa``, ``eta`` are
 positive; overlaps ``alpha``, ``beta`` are real; ``z`` is complex.

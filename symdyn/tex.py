@@ -45,8 +45,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+import mpmath as mp
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+
+from .exact import mp_to_decimal
 
 __all__ = [
     "PRINTER_SETTINGS",
@@ -55,6 +58,12 @@ __all__ = [
     "equation",
     "escape",
     "plain_text",
+    "number",
+    "prose",
+    "code",
+    "table",
+    "figure",
+    "inline",
     "Section",
     "BibEntry",
     "parse_bibtex",
@@ -469,6 +478,74 @@ def parse_bibtex(text: str) -> tuple[BibEntry, ...]:
 
 
 # --------------------------------------------------------------------------- documents
+
+
+# ----------------------------------------------------------------------------- document atoms
+
+
+def number(x: Any, digits: int = 15) -> str:
+    """A number for a table: ``digits`` significant digits in math mode (``--`` for none or NaN).
+
+    >>> number(mp.mpf("1.5e-7"), 3), number(None)
+    ('$1.50 \\\\times 10^{-7}$', '--')
+    """
+    if x is None:
+        return "--"
+    if isinstance(x, mp.mpf):
+        text = mp_to_decimal(x, digits)
+    else:
+        xf = float(x)
+        if xf != xf:
+            return "--"
+        text = f"{xf:.{digits}g}"
+    if "e" in text:
+        mant, _, exp = text.partition("e")
+        return f"${mant} \\times 10^{{{int(exp)}}}$"
+    return f"${text}$"
+
+
+def prose(text: str) -> str:
+    """LaTeX-flavoured prose (inline math between ``$``): text outside the math is escaped, math kept.
+
+    With an odd number of ``$`` the whole string is treated as plain text.
+    """
+    parts = text.split("$")
+    if len(parts) % 2 == 0:
+        return escape(text)
+    return "".join(escape(p) if i % 2 == 0 else "$" + p + "$" for i, p in enumerate(parts))
+
+
+def code(text: str) -> str:
+    return r"\texttt{" + escape(text) + "}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, caption: str = "") -> str:
+    lines = [r"\begin{center}", r"\small", r"\begin{tabular}{" + align + "}", r"\hline",
+             " & ".join(header) + r" \\", r"\hline"]
+    lines += [" & ".join(r) + r" \\" for r in rows]
+    lines += [r"\hline", r"\end{tabular}"]
+    if caption:
+        lines.append(r"\\[2pt] \parbox{0.92\linewidth}{\footnotesize " + caption + "}")
+    lines.append(r"\end{center}")
+    return "\n".join(lines)
+
+
+def figure(name: str, caption: str, width: str = "0.9\\linewidth") -> str:
+    """A figure that stays where it is written (no float): image and caption kept together."""
+    return "\n".join([r"\par\medskip\noindent\begin{minipage}{\linewidth}\centering",
+                      f"\\includegraphics[width={width}]{{{name}}}\\par\\smallskip",
+                      r"{\small\textbf{Figure.} " + caption + "}", r"\end{minipage}\par\medskip"])
+
+
+def inline(expr: Any) -> str:
+    """An exact value for a table: rationals as ``p/q``, other expressions in display style."""
+    try:
+        expr = sp.sympify(expr)
+        if expr.is_Rational:
+            return "$" + sp.sstr(expr) + "$"
+        return r"$\displaystyle " + latex(expr) + "$"
+    except Exception:  # an expression the printer refuses (e.g. holding floats): show it as text
+        return code(sp.sstr(expr))
 
 
 @dataclass(frozen=True)

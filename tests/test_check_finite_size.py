@@ -11,10 +11,10 @@ import pytest
 import sympy as sp
 from scipy import stats
 
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.check import check
 from symdyn.laws.measure import SpectralMeasure
-from symdyn.models.rank_one_denoising.finite_size import _Bulk, _basis_flow, bbp_window, finite_size
+from symdyn.models.rank_one_denoising.finite_size import BulkQuadrature, bbp_window, finite_size, flow_basis
 from symdyn.symbols import c as C_, theta as T_
 
 
@@ -53,7 +53,7 @@ def test_bulk_quadrature_against_tanh_sinh(c, theta):
     """The float64 phi-quadrature of the bulk measures against mpmath's tanh-sinh (SpectralMeasure.integrate)
     and the exact masses of spec 3.4 minus the outlier atoms."""
     cf, tf = float(sp.Rational(c)), float(sp.Rational(theta))
-    b = _Bulk(cf, tf)
+    b = BulkQuadrature(cf, tf)
     zu, zv = (tf**4 - cf) / (tf**2 * (tf**2 + cf)), (tf**4 - cf) / (tf**2 * (tf**2 + 1))
     one = np.ones_like(b.s)
     assert b.integrate("uu", one, 1.0) == pytest.approx(1 - zu, abs=1e-13)
@@ -68,8 +68,8 @@ def test_bulk_quadrature_against_tanh_sinh(c, theta):
         bulk = SpectralMeasure(m.name, m.var, m.density, m.lower, m.upper,
                                tuple(a for a in m.atoms if sp.simplify(a.location - lst) != 0))
         for t in (0.5, 5.0, 30.0):
-            f = _basis_flow(b.s, t, s1)
-            f0 = _basis_flow(np.zeros(1), t, s1)
+            f = flow_basis(b.s, t, s1)
+            f0 = flow_basis(np.zeros(1), t, s1)
             key = "C2" if name == "uu" else "CS"
             ours = b.integrate(name, f[key], float(f0[key][0]))
             if name == "uu":

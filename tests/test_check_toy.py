@@ -17,10 +17,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symdyn.errors import UnsupportedError
 from symdyn.models.base import Model, ObservableSpec
 from symdyn.params import Interval, ParamSpec
-from symdyn.results import Estimate, Regime, Trajectory
+from symdyn.results import Estimate, Trajectory
 from symdyn.simulate.result import SimulationResult, Simulator, spawn_streams
 
 
@@ -76,9 +75,8 @@ class ToyModel(Model):
     observable_specs = (ObservableSpec("x", "decaying", "x(t)"), ObservableSpec("y", "growing", "y(t)"))
     quantity_specs = ()
     citations = ()
-
-    def derivation(self):
-        raise UnsupportedError("the toy model has no derivation")
+    capabilities = frozenset({"evaluate", "simulate"})
+    convergence_slope = -0.5  # the noise is sd/sqrt(n)
 
     def evaluate(self, params, times, *, dps=30, observables=None, progress=None, **options) -> Trajectory:
         times = self.parse_times(params, list(times))
@@ -89,13 +87,7 @@ class ToyModel(Model):
                     "y": [mu * (1 - mp.exp(-mp.mpf(t.p) / t.q)) for t in times]}
         return Trajectory(model=self.name, params=params, dps=dps, times=tuple(times), time_name="t",
                           observables={o: tuple(Estimate(v, None) for v in vals[o]) for o in obs},
-                          method="closed form", regime=Regime.BELOW)
-
-    def limit(self, params, *, dps=30):
-        raise UnsupportedError("no limit")
-
-    def boundary(self, quantity, params, *, dps=30, certify=False):
-        raise UnsupportedError("no boundaries")
+                          method="closed form")
 
     def simulator(self):
         return ToySimulator(self)

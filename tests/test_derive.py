@@ -8,7 +8,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.derive import (
     Agree,
     AllOf,
@@ -203,16 +203,16 @@ def test_agree_requires_the_same_quantities():
 
 
 def test_agree_with_contour_integral_catches_a_wrong_uv_weight():
-    pts = [r for r in D._regions("above")][:1]
-    right = Agree(D._closed_weights, D._contour_weights, pts).verify(dps=30)
+    pts = [r for r in D.regions("above")][:1]
+    right = Agree(D.closed_weights, D.contour_weights, pts).verify(dps=30)
     assert right.passed
 
     def wrong(pt, dps):
-        w = D._closed_weights(pt, dps)
-        w["uv"] = w["uv"] / D._mp(theta, pt, dps + 10)   # (theta^4 - c)/theta^4 instead of /theta^3
+        w = D.closed_weights(pt, dps)
+        w["uv"] = w["uv"] / D.mp_at(theta, pt, dps + 10)   # (theta^4 - c)/theta^4 instead of /theta^3
         return w
 
-    assert not Agree(wrong, D._contour_weights, pts).verify(dps=30).passed
+    assert not Agree(wrong, D.contour_weights, pts).verify(dps=30).passed
 
 
 # ------------------------------------------------------------------------- AllOf, errors
@@ -315,3 +315,25 @@ def test_latex_of_a_derivation():
     assert "\\label{step:first}" in tex and "\\label{eq:second}" in tex
     assert "\\textbf{FAILED}" in tex and "1 of 2 steps verified" in tex
     assert "Verification (not run)" in d.to_latex()
+
+
+def test_the_derivation_engine_does_not_import_the_models():
+    # `symdyn/__init__.py` imports everything, so the package is replaced by an empty one with the
+    # same path: what is then loaded is exactly what `symdyn.derive` itself needs.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = (
+        "import json, sys, types\n"
+        f"pkg = types.ModuleType('symdyn'); pkg.__path__ = [{str(root / 'symdyn')!r}]\n"
+        "sys.modules['symdyn'] = pkg\n"
+        "import symdyn.derive\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('symdyn'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = json.loads(proc.stdout)
+    assert "symdyn.derive._derivation" in loaded
+    assert not [m for m in loaded if m.startswith(("symdyn.models", "symdyn.check", "symdyn.cli"))], loaded

@@ -80,3 +80,50 @@ def test_a_failing_step_exits_1_and_is_named(monkeypatch):
     assert "FAILED: wrong-sign" in out
     status, out, err = run_cli("derive", "rank-one-denoising", "--json")
     assert status == 1 and json.loads(out)["failed"] == ["wrong-sign"]
+
+
+def test_pdf_without_latex_exits_2_before_any_work(monkeypatch):
+    monkeypatch.setattr(RankOneDenoising, "derivation", lambda self: pytest.fail("derivation built"))
+    status, out, err = run_cli("derive", "rank-one-denoising", "--pdf")
+    assert status == 2 and out == ""
+    assert "--pdf needs --latex FILE" in err and len(err.strip().splitlines()) == 1
+
+
+def test_pdf_without_pdflatex_exits_2(monkeypatch, tmp_path):
+    import symdyn.cli.derive as derive_cli
+
+    monkeypatch.setattr(derive_cli.shutil, "which", lambda name: None)
+    status, out, err = run_cli("derive", "rank-one-denoising", *FAST, "--latex", str(tmp_path / "d.tex"), "--pdf")
+    assert status == 2 and "pdflatex is not installed" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "d.tex").exists()
+
+
+def test_failing_pdflatex_exits_1_after_writing_the_latex(monkeypatch, tmp_path):
+    import symdyn.cli.derive as derive_cli
+    from symdyn.tex import LatexError
+
+    def broken(tex, workdir=None):
+        raise LatexError("pdflatex failed: ! Undefined control sequence.")
+
+    monkeypatch.setattr(derive_cli.shutil, "which", lambda name: "/usr/bin/pdflatex")
+    monkeypatch.setattr(derive_cli, "compile_pdf", broken)
+    tex = tmp_path / "d.tex"
+    status, out, err = run_cli("derive", "rank-one-denoising", *FAST, "--latex", str(tex), "--pdf", "--json")
+    assert status == 1 and "Undefined control sequence" in err
+    data = json.loads(out)
+    assert data["passed"] is True and data["pdf_file"] is None and tex.read_text().startswith("\\documentclass")
+
+
+def test_pdf_is_compiled_next_to_the_latex_file(tmp_path):
+    import os
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        if os.environ.get("SYMDYN_REQUIRE_PDFLATEX"):
+            pytest.fail("pdflatex is required (SYMDYN_REQUIRE_PDFLATEX is set) but not installed")
+        pytest.skip("pdflatex is not installed")
+    tex = tmp_path / "deriv.tex"
+    status, out, err = run_cli("derive", "rank-one-denoising", "--step", "T-identity", "--latex", str(tex), "--pdf")
+    assert status == 0, err
+    pdf = tmp_path / "deriv.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and f"PDF to {pdf}" in out

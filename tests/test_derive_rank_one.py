@@ -10,10 +10,11 @@ import pytest
 import sympy as sp
 
 import symdyn as sd
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.derive import Numeric, Points, Status
 from symdyn.laws.measure import SpectralMeasure
 from symdyn.models.rank_one_denoising import derivation as D
+from symdyn.models.rank_one_denoising.derivation import routes
 from symdyn.symbols import alpha, beta, c, kappa, theta
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,7 @@ def test_a_wrong_library_density_is_caught(monkeypatch):
 
 
 def test_forgetting_the_zero_atoms_breaks_conservation(monkeypatch):
-    good = D._measures
+    good = routes.measures
 
     def without_zero_atoms(point):
         out = good(point)
@@ -96,7 +97,7 @@ def test_forgetting_the_zero_atoms_breaks_conservation(monkeypatch):
                                    tuple(a for a in m.atoms if a.location != 0), m.latex_name)
                 for n, m in out.items()}
 
-    monkeypatch.setattr(D, "_measures", without_zero_atoms)
+    monkeypatch.setattr(routes, "measures", without_zero_atoms)
     res = D.derivation().verify(dps=20, keys=["conservation"])["conservation"]
     assert res.status is Status.FAILED
     assert [p.passed for p in res.parts] == [True, False]
@@ -105,20 +106,20 @@ def test_forgetting_the_zero_atoms_breaks_conservation(monkeypatch):
 def test_a_wrong_decay_exponent_or_limit_sign_is_caught():
     below = Points({c: (Q(1, 5), Q(3)), theta: (Q(1, 4), Q(3, 2)), alpha: (Q(1, 5), 1), beta: (Q(1, 5), 1),
                     kappa: (Q(1, 2), Q(2))}, count=1, where=lambda pt: pt[theta] ** 4 < pt[c] / 2)
-    assert Numeric(D._decay_ratio(Q(-3, 4), 1000), below, tolerance=Q(1, 20)).verify(dps=20).passed
-    assert not Numeric(D._decay_ratio(Q(-1, 2), 1000), below, tolerance=Q(1, 20)).verify(dps=20).passed
+    assert Numeric(D.decay_ratio(Q(-3, 4), 1000), below, tolerance=Q(1, 20)).verify(dps=20).passed
+    assert not Numeric(D.decay_ratio(Q(-1, 2), 1000), below, tolerance=Q(1, 20)).verify(dps=20).passed
 
     above = Points({c: (Q(1, 10), Q(9, 10)), theta: (Q(1, 2), Q(5, 2)), alpha: (Q(1, 5), 1),
                     beta: (Q(1, 5), 1), kappa: (Q(1, 2), Q(2))}, count=1,
                    where=lambda pt: pt[theta] ** 4 > 2 * pt[c])
 
     def wrong_sign(pt, dps):  # claims m -> -sgn(A + B) sqrt(zeta)
-        right = D._large_t_above(pt, dps)
+        right = D.large_t_above(pt, dps)
         with mp.workdps(dps + 10):
-            return {k: v + 2 * mp.sqrt(D._mp(spikes.zeta_u() if k == "m_u" else spikes.zeta_v(), pt, dps + 10))
+            return {k: v + 2 * mp.sqrt(D.mp_at(spikes.zeta_u() if k == "m_u" else spikes.zeta_v(), pt, dps + 10))
                     * (1 if sd.exact_sign(spikes.amplitude().subs(dict(pt))) > 0 else -1) for k, v in right.items()}
 
-    assert Numeric(D._large_t_above, above).verify(dps=20).passed
+    assert Numeric(D.large_t_above, above).verify(dps=20).passed
     assert not Numeric(wrong_sign, above).verify(dps=20).passed
 
 

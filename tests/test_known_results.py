@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 import symdyn as sd
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.laws import marchenko_pastur as mpl
 from symdyn.symbols import c as C, theta as TH
 

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import symdyn as sd
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 
 from helpers import assert_digits
 

@@ -18,16 +18,18 @@ from test_check_toy import TOY
 NEED_PDF = bool(os.environ.get("SYMDYN_REQUIRE_PDFLATEX")) or shutil.which("pdflatex") is not None
 
 
-def test_generic_report_on_a_model_without_derivation_or_limits(tmp_path):
+def test_generic_report_has_only_the_sections_of_the_declared_capabilities(tmp_path):
+    # the toy model declares evaluate and simulate only: no derivation, quantity or limit section
     rep = report(TOY, {"mu": "2"}, out=tmp_path / "r", n=200, seeds=5, times=["1/2", "1", "2"], sizes=[100, 200],
                  seed=4, pdf=NEED_PDF)
     names = {f.name for f in rep.files}
     assert {"report.tex", "summary.json", "trajectory.png", "convergence.png"} <= names
     tex = (tmp_path / "r" / "report.tex").read_text()
-    for heading in ("Model and parameters", "Derivation", "Large-time limit", "Trajectory",
-                    "Theory against simulation", "Convergence in n", "Reproducibility"):
+    for heading in ("Model and parameters", "Trajectory", "Theory against simulation", "Convergence in n",
+                    "Reproducibility"):
         assert "{" + heading + "}" in tex
-    assert "Not available" in tex and "the toy model has no derivation" in tex
+    for heading in ("Derivation", "Large-time limit", "Boundaries and constants"):
+        assert "{" + heading + "}" not in tex
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["check"]["passed"] is rep.check.passed
     assert summary["check"]["rows"][0]["theory"].startswith("1.21306131942526")   # 2 exp(-1/2)

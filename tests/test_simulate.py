@@ -274,18 +274,18 @@ def test_conservation_law(method):
 
 
 def test_fused_chiral_matvec():
-    from symdyn.simulate.chiral import _ChiralMatvec
+    from symdyn.simulate.chiral import ChiralMatvec
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((701, 1003))
     q = rng.standard_normal(1704)
-    mv = _ChiralMatvec(X)
+    mv = ChiralMatvec(X)
     assert mv.fused and 701 % mv.rows != 0
     w = np.empty(1704)
     mv(q, w)
     ref = np.concatenate([X @ q[701:], X.T @ q[:701]])
     assert np.max(np.abs(w - ref)) <= 1e-12 * np.max(np.abs(ref))
-    plain = _ChiralMatvec(np.asfortranarray(X))
+    plain = ChiralMatvec(np.asfortranarray(X))
     assert not plain.fused
     plain(q, w)
     assert np.max(np.abs(w - ref)) <= 1e-12 * np.max(np.abs(ref))

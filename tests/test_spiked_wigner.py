@@ -21,7 +21,7 @@ from symdyn.laws import semicircle as sc
 from symdyn.models.spiked_wigner.reference import reference_observables
 from symdyn.numeric.arithmetic import FLOAT64, MPMATH
 from symdyn.numeric.rules import TanhSinh
-from symdyn.results import Regime
+from symdyn.laws.bbp import Regime
 
 from cli_helpers import run_cli, run_json
 from helpers import assert_digits, rel_diff

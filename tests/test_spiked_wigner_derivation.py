@@ -87,11 +87,11 @@ def test_the_checks_can_fail():
     from symdyn.symbols import tau
 
     wrong_mgf = Agree(lambda pt, dps: mp.besseli(0, 2 * sd.to_mp(pt[tau], dps + 10)) / sd.to_mp(pt[tau], dps + 10),
-                      lambda pt, dps: D._sc_quad(lambda v: mp.exp(sd.to_mp(pt[tau], dps + 10) * v), dps),
+                      lambda pt, dps: D.sc_quad(lambda v: mp.exp(sd.to_mp(pt[tau], dps + 10) * v), dps),
                       Points({tau: (sp.Rational(1, 2), 5)}, count=1))
     assert not wrong_mgf.verify(dps=30).passed
     # an amplitude off by 1% fails the Richardson check (tolerance 1e-4)
-    fake = Numeric(lambda pt, dps: {"x": D._richardson(pt, dps)["amplitude"] + sp.Rational(1, 100)},
+    fake = Numeric(lambda pt, dps: {"x": D.richardson(pt, dps)["amplitude"] + sp.Rational(1, 100)},
                    Points({theta: (sp.Rational(1, 5), sp.Rational(7, 10)), alpha: (sp.Rational(1, 10), 1)}, count=1),
                    tolerance=sp.Rational(1, 10**4))
     assert not fake.verify(dps=30).passed

@@ -1,4 +1,4 @@
-"""Known results for the spiked quantities of ``symdyn.spikes`` (spec sections 3 and 5, reference values of 9)."""
+"""Known results for the spiked quantities of ``rank_one_denoising.spectral`` (spec sections 3, 5, reference values of 9)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.exact import to_mp
 from symdyn.laws import marchenko_pastur as mpl
 from symdyn.symbols import alpha, beta, c, kappa, lam, theta

@@ -11,7 +11,7 @@ import sympy as sp
 import symdyn as sd
 from symdyn import tex as ltx
 from symdyn.laws import marchenko_pastur as mpl
-from symdyn import spikes
+from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.symbols import c, kappa, lam, theta, z
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..errors import ParameterError, SymdynError
+from ..errors import ParameterError
 from ..params import parse_number
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_names,
@@ -78,20 +78,31 @@ def _print_check(result: Any) -> None:
                   + ("theory" if result.source == "theory" else f"predictions from {result.source}")
                   + f" at {result.dps} digits")
     corrected = any(r.test == "amplitude-corrected" for r in result.rows)
+    tolerant = any(r.test == "tolerance" for r in result.rows)
     table = Table(show_header=True, header_style="bold")
-    cols = ["observable", result.time_name, "prediction", "mean", "stderr", "z"]
+    cols = ["observable", result.time_name, "prediction", "mean"]
+    cols += ["max deviation", "tolerance"] if tolerant else ["stderr", "z"]
     cols += ["raw z"] if corrected else []
-    cols += ["p", "p (Holm)", "test"]
+    cols += [] if tolerant else ["p", "p (Holm)"]
+    cols += ["test"]
     for col in cols:
         table.add_column(col, justify="left" if col in ("observable", "test") else "right", no_wrap=True)
-    short = {"mean": "mean", "amplitude-corrected": "corrected", "excluded": "excluded"}
+    short = {"mean": "mean", "paired": "paired", "tolerance": "tolerance", "amplitude-corrected": "corrected",
+             "excluded": "excluded"}
     for r in result.rows:
         theory = "-" if r.theory is None else _g(r.theory, 10)
         mark = "[red]" if r.rejected else ""
-        cells = [r.observable, str(r.t), theory, _g(r.mean, 8), _g(r.stderr, 3), mark + _g(r.z, 3)]
+        cells = [r.observable, "-" if r.t is None else str(r.t), theory, _g(r.mean, 8)]
+        if tolerant:
+            tol = "-" if r.tolerance is None else f"{_g(r.tolerance[1], 3)} + {_g(r.tolerance[0], 3)}|p|"
+            cells += [mark + _g(r.max_deviation, 3), tol]
+        else:
+            cells += [_g(r.stderr, 3), mark + _g(r.z, 3)]
         if corrected:
             cells.append(_g(r.raw_z, 3))
-        cells += [_g(r.p, 3), mark + _g(r.p_adjusted, 3), short[r.test] + (" [red]REJECTED" if r.rejected else "")]
+        if not tolerant:
+            cells += [_g(r.p, 3), mark + _g(r.p_adjusted, 3)]
+        cells.append(short[r.test] + (" [red]REJECTED" if r.rejected else ""))
         table.add_row(*cells)
     console.print(table)
     style = "green" if result.passed else "red"
@@ -123,9 +134,10 @@ def _print_check(result: Any) -> None:
 @click.argument("model_name", metavar="MODEL")
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
 @click.option("--n", "n_text", default=None, metavar="N",
-              help="Size of the simulation (rank-one: columns n, p = round(c n)); default: the largest of --sizes.")
+              help="Size of the simulation (the model simulator's size, e.g. rank-one columns n with p = round(c n)); "
+                   "default: the largest of --sizes.")
 @click.option("--seeds", "seeds_text", default="20", show_default=True, metavar="S",
-              help="Number of independent trials (>= 2).")
+              help="Number of independent trials (>= 2 for the statistical tests, >= 1 with a tolerance).")
 @click.option("--t", "times_text", default=None, metavar="T1,T2,...",
               help="Comma-separated times (step counts with eta=...); default with --against: the file's times.")
 @click.option("--seed", "seed_text", default="0", show_default=True, metavar="ROOT",
@@ -140,7 +152,12 @@ def _print_check(result: Any) -> None:
 @click.option("--observables", "obs_text", default=None, metavar="O1,O2,...",
               help="Observables to check (default: the simulator's, or the file's with --against).")
 @click.option("--method", default="auto", show_default=True, metavar="M",
-              help="Simulator method: auto, gram, lanczos, gd-iterate, ode, expm.")
+              help="Simulator method: auto or one of the simulator's (e.g. gram, lanczos, gd-iterate, ode, expm).")
+@click.option("--compare", "compare", default=None, metavar="HOW",
+              help="mean (Student-t of the mean, Holm), paired (per-trial residuals, Holm) or tolerance "
+                   "(with --tolerance); default: the model's.")
+@click.option("--tolerance", "tolerance_text", default=None, metavar="REL[,ABS]",
+              help="Tolerance of --compare tolerance: every trial within ABS + REL |prediction|.")
 @click.option("--plot", "plot_text", default=None, metavar="FILE",
               help="Write the figure (.png/.pdf/.svg); with --sizes also FILE-convergence, "
                    "with a sign risk also FILE-sign.")
@@ -149,8 +166,8 @@ def _print_check(result: Any) -> None:
 @click.pass_context
 def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...], n_text: str | None,
               seeds_text: str, times_text: str | None, seed_text: str, against: str | None, sizes_text: str | None,
-              level_text: str, obs_text: str | None, method: str, plot_text: str | None, dps: int,
-              as_json: bool) -> None:
+              level_text: str, obs_text: str | None, method: str, compare: str | None, tolerance_text: str | None,
+              plot_text: str | None, dps: int, as_json: bool) -> None:
     """Check the theory of MODEL (or your own predictions) against finite-size simulations.
 
     Simulates S independent instances, compares the mean of each observable at
@@ -161,9 +178,10 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
 
     Example: symdyn check rank-one-denoising c=1/2 theta=6/5 alpha=1/10 beta=1/10 --n 2000 --seeds 20 --t 1,5
     """
-    from ..check import check
+    from ..check import check, comparison_from_words
 
     m = load_model(model_name)
+    m.require("simulate", "simulator, so it cannot be checked against simulations")
     params = load_params(m, assignments)
     sizes = _sizes(sizes_text)
     if n_text is None:
@@ -171,23 +189,23 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
             raise ParameterError("no size given: pass --n N (e.g. --n 2000) or a ladder --sizes 250,500,1000")
         n = max(sizes)
     else:
-        n = whole_number(n_text, "--n", 2)
-    seeds = whole_number(seeds_text, "--seeds", 2)
+        n = whole_number(n_text, "--n", 1)
+    seeds = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     level = _level(level_text)
-    try:
-        methods = m.simulator().methods
-    except SymdynError:
-        methods = None  # no simulator: check() reports that
-    if methods is not None and method not in methods:
+    if tolerance_text is not None and compare != "tolerance":
+        raise ParameterError("--tolerance goes with --compare tolerance")
+    comparison = None if compare is None else comparison_from_words(compare, level=level, tolerance=tolerance_text)
+    methods = m.simulator().methods
+    if method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     if times_text is None and against is None:
         raise ParameterError("no times given: pass --t T1,T2,... (e.g. --t 1,5,20) or --against FILE")
     times = None if times_text is None else split_times(times_text)
     plot = _plot_path(plot_text)
-    result = check(m, params, n=n, seeds=seeds, times=times, seed=seed, level=level, dps=dps,
+    result = check(m, params, size=n, seeds=seeds, times=times, seed=seed, level=level, dps=dps,
                    observables=split_names(obs_text), against=against, sizes=sizes, method=method,
-                   progress=progress_meter())
+                   comparison=comparison, progress=progress_meter())
     written = []
     if plot is not None:
         from ..plot import plot_check, plot_convergence, plot_sign, save
@@ -273,13 +291,14 @@ def report_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...]
     if as_json:
         emit_json(res.summary)
     else:
-        click.echo(res.check.summary())
-        if res.check.convergence is not None:
-            click.echo(res.check.convergence.summary())
+        if res.check is not None:
+            click.echo(res.check.summary())
+            if res.check.convergence is not None:
+                click.echo(res.check.convergence.summary())
         for note in res.notes:
             click.echo(f"note: {note}")
         for f in res.files:
             click.echo(f"wrote {f}")
         click.echo(f"report finished in {res.seconds:.1f} s")
-    if strict and not res.check.passed:
+    if strict and res.check is not None and not res.check.passed:
         ctx.exit(1)

@@ -16,7 +16,7 @@ import click
 
 from ..errors import ParameterError
 from ..models import Model, model as get_model
-from ..models.base import check_dps
+from ..params import check_dps
 from ..params import Params
 
 __all__ = [

@@ -7,8 +7,6 @@ import mpmath as mp
 
 from ..errors import ParameterError
 from ..exact import mp_to_decimal, mp_to_decimal_directed
-from ..numeric.arithmetic import arithmetic as get_arithmetic
-from ..numeric.rules import rule as get_rule
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times,
 )
@@ -28,11 +26,14 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
 @click.option("--t", "times", metavar="T1,T2,...", help="Comma-separated times (step counts k for discrete GD).")
 @DPS_OPTION
-@click.option("--observables", metavar="NAMES", help="Comma-separated observables (default: m_u, m_v and the flow's extra).")
-@click.option("--rule", "rule_name", default="gauss-chebyshev", show_default=True,
-              help="Quadrature rule: gauss-chebyshev (fast) or tanh-sinh (independent cross-check).")
-@click.option("--arithmetic", "arith_name", default="mpfr", show_default=True,
-              help="Number backend: mpfr (gmpy2), mpmath (reference) or float64 (fast path, ~13 digits).")
+@click.option("--observables", metavar="NAMES",
+              help="Comma-separated observables (default: the model's default ones; `symdyn models` lists all).")
+@click.option("--rule", "rule_name", default=None, metavar="RULE",
+              help="Quadrature rule of models evaluated by quadrature: gauss-chebyshev (default, fast) or "
+                   "tanh-sinh (independent cross-check).")
+@click.option("--arithmetic", "arith_name", default=None, metavar="BACKEND",
+              help="Number backend of models that offer one: mpfr (default, gmpy2), mpmath (reference) or "
+                   "float64 (fast path, ~13 digits).")
 @click.option("--certify", is_flag=True, help="Rigorous enclosures of each value (python-flint).")
 @JSON_OPTION
 def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_name, certify, as_json):
@@ -44,20 +45,21 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
     params = load_params(model, assignments)
     names = split_names(observables)
     if names is not None:
-        for n in names:
-            model.observable(n)
+        model.check_observables(params, names)
+    options = model.evaluation_strategies(rule=rule_name, arithmetic=arith_name)
     time_list = split_times(times)
     if certify:
-        from ..certify import certify_trajectory
-
-        result = certify_trajectory(model, params, time_list, dps=dps, observables=names)
+        if options:
+            raise ParameterError("--certify has its own arithmetic (arb balls): drop --rule/--arithmetic")
+        model.require("certify-trajectory", "certified evaluation of its trajectory (drop --certify)")
+        result = model.certify_trajectory(params, time_list, dps=dps, observables=names)
         if as_json:
             emit_json(result.to_json())
         else:
             click.echo(result.render())
         return
-    traj = model.evaluate(params, time_list, dps=dps, observables=names, rule=get_rule(rule_name),
-                          arithmetic=get_arithmetic(arith_name), progress=progress_meter())
+    model.require("evaluate", "evaluation of its observables")
+    traj = model.evaluate(params, time_list, dps=dps, observables=names, progress=progress_meter(), **options)
     if as_json:
         emit_json(traj.to_json())
         return
@@ -68,7 +70,8 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
         errs = [traj.observables[o][i].error for o in obs]
         row.append(mp.nstr(max(errs), 2) if errs else "")
         rows.append(row)
-    _table(f"{model.name}  regime: {traj.regime}  ({dps} digits)", [traj.time_name] + obs + ["max error"], rows)
+    regime = "" if traj.regime is None else f"  regime: {traj.regime}"
+    _table(f"{model.name}{regime}  ({dps} digits)", [traj.time_name] + obs + ["max error"], rows)
     click.echo(f"method: {traj.method}")
     for note in traj.notes:
         click.echo(f"note: {note}")
@@ -83,14 +86,19 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
 def limit_cmd(model_name, assignments, dps, no_check, as_json):
     """Large-time limits of MODEL with their regime, decay law and a numerical cross-check."""
     model = load_model(model_name)
+    model.require("limit", "limit")
     params = load_params(model, assignments)
     lim = model.limit(params, dps=dps, check=not no_check)
     if as_json:
         emit_json(lim.to_json())
         return
-    click.echo(f"regime: {lim.regime}   ({lim.conditions})")
+    if lim.regime is not None:
+        click.echo(f"regime: {lim.regime}   ({lim.conditions})")
+    elif lim.conditions:
+        click.echo(lim.conditions)
     for k, v in lim.values.items():
-        click.echo(f"  {k}(inf) = {mp_to_decimal(v, dps)}   [= {lim.exact[k]}]")
+        exact = f"   [= {lim.exact[k]}]" if k in lim.exact else ""
+        click.echo(f"  {k}(inf) = {mp_to_decimal(v, dps)}{exact}")
     if lim.decay is not None:
         click.echo(f"approach: {lim.decay.law}" + (f"   ({lim.decay.note})" if lim.decay.note else ""))
         for k, v in lim.decay.amplitudes.items():
@@ -116,6 +124,7 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
     Example: symdyn boundary rank-one-denoising threshold c=3 --dps 60
     """
     model = load_model(model_name)
+    model.require("boundary", "quantities")
     if "=" in quantity:
         raise ParameterError(
             f"{quantity!r} is a parameter, but QUANTITY comes first: one of "
@@ -133,6 +142,9 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
             line += (f"\n  certified in [{mp_to_decimal_directed(lo, dps + 5, 'down')}, "
                      f"{mp_to_decimal_directed(hi, dps + 5, 'up')}]")
         click.echo(line)
+    for a in b.approximations:
+        vals = ", ".join(f"{k} = {mp_to_decimal(v, min(dps, 20))}" for k, v in a.values.items())
+        click.echo(f"  {a.name}: {vals}   ({a.description}" + (f"; error {a.error}" if a.error else "") + ")")
     if b.regime is not None:
         click.echo(f"regime: {b.regime}")
     if b.note:

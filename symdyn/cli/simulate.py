@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
+
+import numpy as np
 
 import click
 
-from ..errors import ParameterError, UnsupportedError
+from ..errors import ParameterError
 from ..simulate.memory import format_bytes
 from .common import (
     JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times, whole_number,
@@ -22,17 +23,19 @@ def _fmt(x: float) -> str:
 @click.command("simulate")
 @click.argument("model_name", metavar="MODEL")
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
-@click.option("--n", "n_text", required=True, metavar="N", help="Column dimension n; p = round(c n).")
+@click.option("--n", "n_text", required=True, metavar="N",
+              help="Size of the simulated instances (the model's size: rank-one n columns with p = round(c n); "
+                   "see the model's simulator).")
 @click.option("--seeds", "seeds_text", required=True, metavar="S", help="Number of independent trials.")
 @click.option("--t", "times_text", required=True, metavar="T1,T2,...",
               help="Comma-separated times (step counts k when eta is given).")
 @click.option("--seed", "seed_text", default="0", show_default=True, metavar="ROOT",
               help="Root seed: trial i uses SeedSequence(ROOT).spawn(S)[i].")
 @click.option("--method", default="auto", show_default=True, metavar="M",
-              help="auto, gram (dense Gram eigendecomposition), lanczos (Krylov), gd-iterate, ode, expm "
-                   "(a model's simulator may add its own, e.g. eigh).")
+              help="Simulation route: auto, or one of the model simulator's methods (e.g. gram, lanczos, "
+                   "gd-iterate, ode, expm, eigh); a wrong name lists them.")
 @click.option("--observables", "obs_text", default=None, metavar="O1,O2,...",
-              help="Observables to measure (default: m_u, m_v and the flow's own).")
+              help="Observables to measure (default: the model's default observables).")
 @click.option("--threads", "threads_text", default=None, metavar="K",
               help="Limit BLAS to K threads during the run (default: unchanged). On a busy shared machine "
                    "--threads 1 can be many times faster.")
@@ -50,29 +53,27 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
       symdyn simulate rank-one-denoising c=1/2 theta=6/5 alpha=1/10 beta=1/10 --n 2000 --seeds 20 --t 1,5,20
     """
     m = load_model(model_name)
+    m.require("simulate", "simulator")
     params = load_params(m, assignments)
-    n = whole_number(n_text, "--n", 2)
+    sim = m.simulator()
+    n = whole_number(n_text, "--n", 1)
     trials = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     extra = {} if threads_text is None else {"threads": whole_number(threads_text, "--threads", 1)}
     times = split_times(times_text)
     observables = split_names(obs_text)
-    try:
-        sim = m.simulator()
-    except UnsupportedError as exc:
-        raise ParameterError(str(exc)) from None
-    if extra and "threads" not in inspect.signature(sim.run).parameters:
+    if observables is not None:
+        m.check_observables(params, observables)
+    if extra and "threads" not in sim.options:
         raise ParameterError(f"--threads is not supported by the {m.name} simulator: drop it")
     methods = sim.methods
     if method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
-    plan = sim.plan(params, times, n=n, method=method, observables=observables) if hasattr(sim, "plan") else None
-    if plan is not None:
-        dims = [d for d in ("p", "n") if hasattr(plan, d)]  # rectangular models have p x n, symmetric ones n
-        size = " x ".join(dims) + " = " + " x ".join(str(getattr(plan, d)) for d in dims)
-        click.echo(
-            f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
-            f"memory needed about {format_bytes(plan.memory)}", err=True)
+    plan = sim.plan(params, times, n=n, method=method, observables=observables)
+    size = " x ".join(plan.sizes) + " = " + " x ".join(str(v) for v in plan.sizes.values())
+    click.echo(
+        f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
+        f"memory needed about {format_bytes(plan.memory)}", err=True)
     result = sim.run(params, times, n=n, trials=trials, seed=seed, method=method, observables=observables,
                      progress=progress_meter(), **extra)
     if as_json:
@@ -90,7 +91,8 @@ def _print_table(result: Any) -> None:
     eff = ", ".join(f"{k}={_fmt(v)}" for k, v in result.effective.items())
     params = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     console.print(f"[bold]{result.model}[/bold] {params}")
-    console.print(f"sizes {sizes} ({eff}); {result.trials} trials, seed {result.root_seed}, method {result.method}, "
+    eff = f" ({eff})" if eff else ""
+    console.print(f"sizes {sizes}{eff}; {result.trials} trials, seed {result.root_seed}, method {result.method}, "
                   f"{result.seconds:.3g} s, memory about {format_bytes(result.memory_bytes)}")
     table = Table(show_header=True, header_style="bold")
     for col in ("observable", result.time_name, "mean", "stderr", "q05", "median", "q95"):
@@ -99,6 +101,11 @@ def _print_table(result: Any) -> None:
         mean, se, q = result.mean(name), result.stderr(name), result.quantiles(name, (0.05, 0.5, 0.95))
         for j, t in enumerate(result.times):
             table.add_row(name, str(t), _fmt(mean[j]), _fmt(se[j]), _fmt(q[0, j]), _fmt(q[1, j]), _fmt(q[2, j]))
+    for name, vals in result.events.items():  # scalar results per trial (e.g. a hitting step): no time
+        v = np.asarray(vals, dtype=float)
+        se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 and np.all(np.isfinite(v)) else float("nan")
+        q = np.quantile(v, (0.05, 0.5, 0.95))
+        table.add_row(name, "-", _fmt(float(np.mean(v))), _fmt(se), _fmt(q[0]), _fmt(q[1]), _fmt(q[2]))
     console.print(table)
     for note in result.notes:
         console.print(f"note: {note}")

@@ -11,7 +11,7 @@ from importlib import import_module
 from ..errors import ParameterError
 from .base import Model
 
-__all__ = ["model", "available_models", "Model"]
+__all__ = ["model", "available_models", "register", "Model"]
 
 # name -> module path; modules are imported on first use so that `symdyn models`
 # stays fast and one model's heavy imports do not slow down another.
@@ -21,6 +21,21 @@ _REGISTRY: dict[str, str] = {
 }
 _CACHE: dict[str, Model] = {}
 _PLANNED = ("matrix-sensing", "deep-factorization")
+
+
+def register(obj: Model, *, replace: bool = False) -> Model:
+    """Register a model object under its ``name`` (a model of your own, or a test model).
+
+    The command line and :func:`model` then find it like the built-in ones.  An existing
+    name is refused unless ``replace=True``.
+    """
+    if not isinstance(obj, Model):
+        raise TypeError(f"register() takes a Model object, not {type(obj).__name__}")
+    if not replace and (obj.name in _REGISTRY or obj.name in _CACHE):
+        raise ValueError(f"a model named {obj.name!r} is already registered")
+    _REGISTRY[obj.name] = type(obj).__module__
+    _CACHE[obj.name] = obj
+    return obj
 
 
 def available_models() -> tuple[str, ...]:

@@ -1,11 +1,14 @@
-"""Quadrature rules in the angle variable of the Marchenko-Pastur family.
+"""Quadrature rules for the ``sin^2`` weight in the angle variable of a square-root spectral law.
 
-Every bulk integral of the rectangular models is written, after the
-substitution ``lambda = 1 + c + 2 sqrt(c) cos(phi)``, as
+Every bulk integral of the two spectral models is written, after an angle
+substitution (``lambda = 1 + c + 2 sqrt(c) cos(phi)`` for the Marchenko-Pastur
+laws of the rectangular model, spec 3.4; ``lambda = 2 cos(phi)`` for the
+semicircle of the spiked Wigner model), as
 
     I[F] = (2/pi) * int_0^pi F(phi) sin(phi)^2 dphi
 
-with ``F`` analytic and even/periodic in ``phi`` (spec 3.4).  A rule returns
+with ``F`` analytic and even/periodic in ``phi``.  The rules know only this
+weight, not the law: the model's kernel maps ``phi`` to ``lambda``.  A rule returns
 nodes ``phi_j`` and weights ``w_j`` (the factor ``(2/pi) sin^2`` included) so
 that a kernel can evaluate many integrands from one exponential per node.
 

@@ -14,7 +14,7 @@ projections *exactly* (no time stepping) by three independent routes:
   reorthogonalisation; ``exp(t T_k)`` of the small tridiagonal matrix at every
   requested time; stops when Saad's estimate
   ``beta_k |e_k^T exp(t T_k) e_1| / |exp(t T_k) e_1|`` is below ``tol`` for all times.
-  Each step reads ``X`` once (both products from one streaming pass, see ``_ChiralMatvec``).
+  Each step reads ``X`` once (both products from one streaming pass, see ``ChiralMatvec``).
 * :func:`dense_dynamics` -- ``scipy.linalg.expm`` of the full ``(p+n) x (p+n)``
   matrix (tiny sizes, tests), and :func:`iterate_gd` -- the GD recursion itself.
 
@@ -42,7 +42,7 @@ __all__ = [
     "Flow", "Steps", "LinearTrajectory",
     "gram_dynamics", "lanczos_dynamics", "dense_dynamics", "iterate_gd",
     "flow_functions", "gd_functions", "unscale",
-    "gram_bytes", "lanczos_bytes", "dense_bytes",
+    "gram_bytes", "lanczos_bytes", "dense_bytes", "ChiralMatvec",
 ]
 
 _SERIES_TERMS = 9  # (sinh x - x)/x^3 = sum_j x^(2j)/(2j+3)!, x < 1: 9 terms reach 1e-20 relative
@@ -353,7 +353,7 @@ def gram_bytes(p: int, n: int, times: int = 1) -> int:
 
 
 
-class _ChiralMatvec:
+class ChiralMatvec:
     """``w = H q = (X q_b; X^T q_a)`` in one streaming pass over a C-ordered ``X``.
 
     Row blocks of about 1 MB are read once from memory and used twice from cache
@@ -412,7 +412,7 @@ def lanczos_dynamics(
     w0 = np.concatenate([a0, b0])
     if float(np.linalg.norm(w0)) == 0:
         raise ParameterError("the initial vector w0 = (a0, b0) is zero")
-    kry = lanczos(_ChiralMatvec(X), w0, prop, tol=tol, max_steps=max_steps, refine_top=refine_top)
+    kry = lanczos(ChiralMatvec(X), w0, prop, tol=tol, max_steps=max_steps, refine_top=refine_top)
     Qk, theta, S, nrm0, k, estimate = kry.Q, kry.theta, kry.S, kry.norm0, kry.steps, kry.estimate
     Qa, Qb = Qk[:, :p], Qk[:, p:]
     pu = S.T @ (Qa @ u)

@@ -22,6 +22,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["SimulationResult", "Simulator", "spawn_streams"]
 
 
+def _num(x: Any) -> str:
+    """A float as a decimal string (``"inf"`` for an event that never happened)."""
+    x = float(x)
+    return repr(x) if np.isfinite(x) else ("nan" if np.isnan(x) else ("inf" if x > 0 else "-inf"))
+
+
 def spawn_streams(root: int, trials: int) -> list[np.random.Generator]:
     """One independent generator per trial from ``SeedSequence(root).spawn(trials)``."""
     return [np.random.default_rng(s) for s in np.random.SeedSequence(root).spawn(trials)]
@@ -33,8 +39,12 @@ class SimulationResult:
 
     ``sizes`` records the dimensions actually simulated (e.g. ``{"p": 1000,
     "n": 2000}``) and ``effective`` any parameter the finite size changes (e.g.
-    ``c = p/n`` after rounding).  ``extra`` holds per-trial diagnostics such as
-    the signed outlier amplitude used by the checker's sign analysis.
+    ``c = p/n`` after rounding).  ``extra`` holds per-trial diagnostics (shape
+    ``(trials,)``) such as a signed amplitude used by the checker's sign analysis;
+    ``events[name]`` (shape ``(trials,)``) holds scalar results of each trial such as a
+    hitting step (``inf`` when it never happened), compared with the model's quantities;
+    ``instances`` holds, per trial, whatever the model's conditional theory needs to
+    predict that trial (not written to JSON).
     """
 
     model: str
@@ -51,6 +61,8 @@ class SimulationResult:
     effective: Mapping[str, float] = field(default_factory=dict)
     extra: Mapping[str, np.ndarray] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    events: Mapping[str, np.ndarray] = field(default_factory=dict)
+    instances: tuple[Any, ...] | None = None
 
     @property
     def observables(self) -> tuple[str, ...]:
@@ -96,6 +108,9 @@ class SimulationResult:
             "seconds": self.seconds,
             "memory_bytes": self.memory_bytes,
             "observables": obs_out,
+            "events": {k: {"values": [_num(x) for x in np.asarray(v, dtype=float).reshape(-1)],
+                           "mean": _num(np.mean(v)) if np.all(np.isfinite(v)) else None}
+                       for k, v in self.events.items()},
             "extra": {k: [repr(float(x)) for x in np.asarray(v).reshape(-1)] for k, v in self.extra.items()},
             "notes": list(self.notes),
         }
@@ -104,18 +119,35 @@ class SimulationResult:
 class Simulator(ABC):
     """Finite-size simulator of one model.
 
-    ``methods`` names the routes ``run(method=...)`` accepts (``"auto"`` first).
+    Declarations: ``methods`` (the routes ``run(method=...)`` accepts, ``"auto"`` first),
+    ``size_name`` (what the size argument ``n`` of :meth:`run` is, e.g. ``"n"`` columns or
+    ``"d"`` the dimension), ``size_help`` (one line for the command line), ``deterministic``
+    (a trial is determined by the parameters and its seed stream without sampling noise in
+    the compared values, so one trial suffices and comparisons use a tolerance) and
+    ``options`` (extra keyword arguments of :meth:`run`, e.g. ``"threads"``).
     """
 
     methods: tuple[str, ...] = ("auto",)
+    size_name: str = "n"
+    size_help: str = "size of the simulated instances"
+    deterministic: bool = False
+    options: frozenset[str] = frozenset()
 
     @abstractmethod
     def observables(self, params: "Params") -> tuple[str, ...]:
-        """Names of the observables this simulator measures for these parameters."""
+        """Names of the observables this simulator can measure for these parameters
+        (a subset of the model's ``observable_names(params)``)."""
 
     @abstractmethod
     def memory_estimate(self, params: "Params", n: int, method: str = "auto") -> int:
         """Bytes needed to simulate at size ``n`` (stated before running)."""
+
+    def plan(self, params: "Params", times: Sequence[Any], *, n: int, method: str = "auto",
+             observables: Sequence[str] | None = None) -> Any:
+        """Validate a request and state its cost before running: an object with ``method``,
+        ``memory`` (bytes), ``sizes`` (mapping) and optionally ``seconds`` (per trial).
+        Raises :class:`~symdyn.errors.ParameterError` for a request that does not fit."""
+        return _Plan(method=method, memory=int(self.memory_estimate(params, n, method)), sizes={self.size_name: n})
 
     @abstractmethod
     def run(
@@ -131,3 +163,11 @@ class Simulator(ABC):
         progress: "Progress | None" = None,
     ) -> SimulationResult:
         """Simulate ``trials`` independent instances of size ``n``."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    method: str
+    memory: int
+    sizes: Mapping[str, int]
+    seconds: float | None = None

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...errors import CertificationError, UnsupportedError
-from ...exact import to_mp
-from ...results import Boundary, Regime
+from ...errors import UnsupportedError
+from ...laws.bbp import Regime
 from .constants import exact_constants
 
-__all__ = ["boundary", "boundary_exact"]
+__all__ = ["boundary_exact", "COMPUTED"]
 
 
 def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Regime | None, str]:
@@ -62,26 +61,12 @@ def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Re
     raise UnsupportedError(f"quantity {quantity} is not implemented")  # pragma: no cover
 
 
-def boundary(model, quantity: str, params, *, dps: int = 30, certify: bool = False) -> Boundary:
-    """A boundary quantity at ``dps`` digits (``certify=True``: rigorous enclosures)."""
-    from ..base import check_dps
+def _hitting_time(model, params, *, dps: int, certify: bool):
+    """Defined by an integral equation, not a closed form: a bracketed root (see ``certified.py``)."""
+    from .certified import hitting_time_boundary
 
-    dps = check_dps(dps)
-    if quantity == "hitting-time":  # defined by an integral equation, not a closed form
-        from .certified import hitting_time_boundary
+    return hitting_time_boundary(model, params, dps=dps, certify=certify)
 
-        return hitting_time_boundary(model, params, dps=dps, certify=certify)
-    exact, regime, note = boundary_exact(model, quantity, params)
-    values = {k: to_mp(v, dps) for k, v in exact.items()}
-    enclosures = None
-    method = "exact closed form (SymPy), evaluated with adaptive precision (evalf, strict)"
-    if certify:
-        try:
-            from ...certify import certify_algebraic
-        except ImportError as exc:  # python-flint (the 'certify' extra) missing
-            raise CertificationError(
-                f"certification is not available ({exc}); install the extra: pip install 'symdyn[certify]'"
-            ) from None
-        enclosures, method = certify_algebraic(exact, dps)
-    return Boundary(model=model.name, quantity=quantity, params=params, dps=dps, values=values, exact=exact,
-                    method=method, regime=regime, note=note, enclosures=enclosures)
+
+#: Quantities computed otherwise than from ``boundary_exact`` (``PackagedModel.boundary`` dispatches).
+COMPUTED = {"hitting-time": _hitting_time}

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ...errors import ParameterError
 from ...params import Params
-from ... import spikes
+from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .conventions import CONVENTIONS
 

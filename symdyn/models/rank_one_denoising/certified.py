@@ -61,7 +61,7 @@ from ...certify import (
 )
 from ...errors import CertificationError, ConvergenceError, UnsupportedError
 from ...exact import exact_sign
-from ...results import Boundary
+from ...results import Quantity as Boundary
 from .constants import exact_constants
 
 __all__ = [
@@ -471,10 +471,8 @@ def _width_ok(x, bits: int) -> bool:
     return bool(x.contains(0) and x.rad() <= fl.arb(2) ** (-bits))
 
 
-def _certifiable_names(ev: CertifiedRankOne, observables: Sequence[str] | None) -> tuple[str, ...]:
-    from .evaluation import _check_observables
-
-    names = _check_observables(ev.can, observables)
+def _certifiable_names(model, params, observables: Sequence[str] | None) -> tuple[str, ...]:
+    names = model.check_observables(params, observables)
     for n in names:
         if n not in CERTIFIABLE_OBSERVABLES:  # pragma: no cover - all available observables are certifiable
             raise CertificationError(f"observable {n} cannot be certified")
@@ -494,11 +492,11 @@ def certify_trajectory(model, params, times: Sequence[Any], *, dps: int = 30,
                        observables: Sequence[str] | None = None, progress=None) -> CertifiedTrajectory:
     """Certified enclosures of the observables at the given times (user units / GD steps)."""
     from ...progress import NULL_PROGRESS
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     ev = CertifiedRankOne(model, params)
-    names = _certifiable_names(ev, observables)
+    names = _certifiable_names(model, params, observables)
     ts = model.parse_times(params, list(times))
     target = bits_for_dps(dps) + GUARD_BITS
     progress = NULL_PROGRESS if progress is None else progress
@@ -547,7 +545,7 @@ def certify_limit(model, params, *, dps: int = 30) -> dict[str, CertifiedValue]:
     certified through their minimal polynomial, the others (``pi^(1/4)`` in the
     amplitudes) by arb interval evaluation.
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     lim = model.limit(params, dps=dps, check=False)
@@ -758,7 +756,7 @@ def _prove_first(ev: CertifiedRankOne, level: sp.Rational, s0: int, lo: Fraction
 
 def hitting_time_boundary(model, params, *, dps: int = 30, certify: bool = False) -> Boundary:
     """First time ``t`` (user units) at which ``m_u(t) = level``; with ``certify`` a proved bracket."""
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     params.require("level", purpose="the hitting time")

@@ -24,7 +24,7 @@ import mpmath as mp
 import sympy as sp
 
 from ...exact import exact_sign, to_mp
-from ...results import Regime
+from ...laws.bbp import Regime
 from .canonical import Canonical
 
 __all__ = ["ExactConstants", "exact_constants", "numeric_constants", "regime_of"]

@@ -42,49 +42,17 @@ from typing import Any, Sequence
 import mpmath as mp
 import sympy as sp
 
-from ...errors import UnsupportedError
+from ...exact import to_mp
 from ...numeric.arithmetic import MPFR, Arithmetic
-from ...numeric.adaptive import GUARD_DIGITS, error_method, evaluate_times
+from ...numeric.adaptive import GUARD_DIGITS, QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
 from ...results import Trajectory
 from .canonical import Canonical
 from .constants import ExactConstants, exact_constants, numeric_constants
 
-__all__ = ["evaluate", "default_observables", "available_observables", "Evaluator"]
+__all__ = ["evaluate", "Evaluator"]
 
 MAX_DIRECT_ORDER = 4000
-
-_BASE = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b")
-
-
-def available_observables(can: Canonical) -> tuple[str, ...]:
-    if can.gd:
-        return _BASE + ("a_share",)
-    extra = {"F1": ("energy",), "F2": ("a_share",), "F3": ("norm_sq",), "F0": ("a_share",)}
-    return _BASE + extra[can.flow]
-
-
-def default_observables(can: Canonical) -> tuple[str, ...]:
-    if can.gd:
-        return ("m_u", "m_v")
-    extra = {"F1": ("energy",), "F2": ("a_share",), "F3": ("norm_sq",), "F0": ()}
-    return ("m_u", "m_v") + extra[can.flow]
-
-
-def _check_observables(can: Canonical, wanted: Sequence[str] | None) -> tuple[str, ...]:
-    if wanted is None:
-        return default_observables(can)
-    avail = available_observables(can)
-    out = []
-    for name in wanted:
-        if name not in avail:
-            where = "discrete GD" if can.gd else f"flow {can.flow}"
-            raise UnsupportedError(
-                f"observable {name!r} is not available for {where}: available are " + ", ".join(avail)
-            )
-        out.append(name)
-    return tuple(out)
-
 
 # ----------------------------------------------------------------------------- kernel
 
@@ -127,8 +95,8 @@ class Evaluator:
                 num = {k: self.arith.num(v) for k, v in mpc.items()}
                 num["s_ref"] = num["s1"] if self.s_ref_is_s1 else num["s_plus"]
                 if self.gd:
-                    num["eta"] = self.arith.num(to_mp_exact(self.can.eta, dps + 5))
-                num["r0"] = self.arith.num(to_mp_exact(self.can.r0, dps + 5))
+                    num["eta"] = self.arith.num(to_mp(self.can.eta, dps + 5))
+                num["r0"] = self.arith.num(to_mp(self.can.r0, dps + 5))
             self._consts[dps] = num
         return self._consts[dps]
 
@@ -192,7 +160,7 @@ class Evaluator:
         nd = self.nodes(order, dps)
         gd = self.gd
         with a.workdps(dps):
-            t = a.num(to_mp_exact(t_exact, dps + 5))
+            t = a.num(to_mp(t_exact, dps + 5))
             s_ref = K["s_ref"]
             alpha, bh, rh = K["alpha"], K["beta_hat"], K["rho_hat"]
             th, c = K["theta"], K["c"]
@@ -372,16 +340,16 @@ class Evaluator:
 
     def _x_scale(self, dps: int):
         with self.arith.workdps(dps):
-            return self.arith.num(to_mp_exact(self.can.x_scale, dps + 5))
+            return self.arith.num(to_mp(self.can.x_scale, dps + 5))
 
     def _log_scale(self, t_exact, dps: int) -> mp.mpf:
         """log of the factor removed by the scaling: t s_ref (flow) or k log(1 + eta s_ref) (GD)."""
         with mp.workdps(dps + 5):
             key = "s1" if self.s_ref_is_s1 else "s_plus"
-            s_ref = to_mp_exact(self.ex.exprs[key], dps + 5)
+            s_ref = to_mp(self.ex.exprs[key], dps + 5)
             if self.gd:
-                return int(t_exact) * mp.log1p(to_mp_exact(self.can.eta, dps + 5) * s_ref)
-            return to_mp_exact(t_exact, dps + 5) * s_ref
+                return int(t_exact) * mp.log1p(to_mp(self.can.eta, dps + 5) * s_ref)
+            return to_mp(t_exact, dps + 5) * s_ref
 
 
 def _shc3_series(y, eps):
@@ -396,12 +364,6 @@ def _shc3_series(y, eps):
         term = term * y2 / ((2 * j + 2) * (2 * j + 3))
         total += term
     return total
-
-
-def to_mp_exact(x, dps: int) -> mp.mpf:
-    from ...exact import to_mp
-
-    return to_mp(sp.sympify(x), dps)
 
 
 # ----------------------------------------------------------------------------- public entry
@@ -441,7 +403,7 @@ def evaluate(
         Values with error estimates (difference of two independent evaluations),
         regime, method and node counts.
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     rule = GaussChebyshev() if rule is None else rule
@@ -449,12 +411,12 @@ def evaluate(
     can = model.canonical(params, need=("theta", "beta"))
     if can.alpha is None:
         params.require("alpha", purpose="the trajectory")
-    names = _check_observables(can, observables)
+    names = model.check_observables(params, observables)
     times = model.parse_times(params, list(times))
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]
-    run = evaluate_times(ev, pairs, names, dps=dps, progress=progress)
+    run = evaluate_times(QuadratureKernel(ev), pairs, names, dps=dps, progress=progress)
     notes = list(run.notes)
     if run.direct_used:
         notes.append("below threshold at large t: the pole was integrated directly where subtracting it would "

@@ -57,7 +57,6 @@ checker (:mod:`symdyn.check`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import mpmath as mp
@@ -65,27 +64,20 @@ import numpy as np
 import sympy as sp
 from scipy import integrate, stats
 
-from ...exact import exact_sign, to_mp
+from ...exact import exact_sign, to_float, to_mp
+from .._spectral_finite_size import FiniteSize
 from ...params import Params
-from ... import spikes
+from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
 from .conventions import CONVENTIONS
 
 __all__ = ["finite_size", "FiniteSize", "RankOneSignRisk", "sign_sigma", "wrong_sign_probability",
-           "bbp_window", "SUPPORTED"]
+           "bbp_window", "BulkQuadrature", "flow_basis", "gd_basis", "SUPPORTED"]
 
 #: Observables whose dependence on the amplitude is known here.
 SUPPORTED = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b", "a_share", "energy")
 _EXTRA_KEY = "amplitude"
-
-
-@dataclass(frozen=True)
-class FiniteSize:
-    """Known finite-size effects at given sizes (the :class:`symdyn.check.FiniteSizeEffects` interface)."""
-
-    notes: tuple[str, ...]
-    sign: "RankOneSignRisk | None"
 
 
 def sign_sigma(can: Canonical, p: int, n: int, dps: int = 30) -> tuple[mp.mpf, mp.mpf]:
@@ -111,10 +103,6 @@ def bbp_window(can: Canonical, p: int, n: int) -> tuple[float, float]:
     return dist, 3.0 * min(p, n) ** (-1.0 / 3.0)
 
 
-def _flt(x: Any) -> float:
-    return float(sp.N(x, 30))
-
-
 # ----------------------------------------------------------------------------- bulk integrals
 
 
@@ -131,7 +119,7 @@ def _gl_panels(t_scale: float, levels: int = 24, nodes: int = 48) -> tuple[np.nd
     return np.concatenate(X), np.concatenate(W)
 
 
-class _Bulk:
+class BulkQuadrature:
     """Bulk parts (without the outlier atom) of ``nu_uu, nu_vv, nu_uv, mu_1, mu_2`` as phi-quadratures.
 
     ``integrals(C, S, LCS, L2, C2, CS, at0)`` integrates given node values of the
@@ -169,7 +157,7 @@ class _Bulk:
         return float(self.w[measure] @ values + self.zero[measure] * at0)
 
 
-def _basis_flow(s: np.ndarray, t: float, s1: float) -> dict[str, np.ndarray]:
+def flow_basis(s: np.ndarray, t: float, s1: float) -> dict[str, np.ndarray]:
     """Flow basis at singular values ``s``, scaled by ``e^{-t s1}`` (``C``, ``S = sigma``) or ``e^{-2 t s1}``."""
     up = np.exp(t * (s - s1))
     om = -np.expm1(-2 * t * s)                                  # 1 - e^{-2ts}
@@ -180,7 +168,7 @@ def _basis_flow(s: np.ndarray, t: float, s1: float) -> dict[str, np.ndarray]:
     return {"C": C, "S": S, "C2": C * C, "L2": sh * sh, "CS": C * S, "LCS": s * sh * C}
 
 
-def _basis_gd(s: np.ndarray, k: float, eta: float, s1: float) -> dict[str, np.ndarray]:
+def gd_basis(s: np.ndarray, k: float, eta: float, s1: float) -> dict[str, np.ndarray]:
     """GD basis ``C_k, sigma_k`` scaled by ``(1 + eta s1)^(-k)`` (no energy for GD)."""
     g = 1 + eta * s1
     rp, rm = (1 + eta * s) / g, (1 - eta * s) / g
@@ -196,6 +184,11 @@ class RankOneSignRisk:
     """The sign risk of rank-one denoising at sizes ``p x n`` (the :class:`symdyn.check.SignRisk` interface)."""
 
     extra_key = _EXTRA_KEY
+    amplitude_label = "outlier amplitude <u1, a0> + <v1, b0>"
+    amplitude_latex = r"A+B"
+    missing_hint = "the Krylov route does not resolve the outlier's amplitude: use the dense method, --method gram"
+    correction_text = ("each trial's deterministic equivalent given its realised outlier amplitude (and top "
+                       "singular value when recorded) replaces the one at the limit amplitude")
 
     def __init__(self, model: Any, params: Params, can: Canonical, p: int, n: int, dps: int = 30) -> None:
         self.model, self.params, self.can, self.p, self.n = model, params, can, p, n
@@ -209,14 +202,14 @@ class RankOneSignRisk:
         self.amplitude_mp = to_mp(sp.sqrt(D) / th * comb, dps) if self._sign != 0 else mp.mpf(0)
         self.amplitude = float(self.amplitude_mp)
         zu, zv = spikes.zeta_u().subs(vals), spikes.zeta_v().subs(vals)
-        self.zeta_u, self.zeta_v = _flt(zu), _flt(zv)
+        self.zeta_u, self.zeta_v = to_float(zu), to_float(zv)
         self.sqrt_zu, self.sqrt_zv = to_mp(sp.sqrt(zu), dps), to_mp(sp.sqrt(zv), dps)
         self.A = to_mp(can.alpha * sp.sqrt(zu), dps)
         self.B = to_mp(can.kappa * can.beta * sp.sqrt(zv), dps)
         self.s1 = to_mp(spikes.outlier().subs(vals), dps)
-        self.gap = _flt(spikes.gap().subs(vals))
-        self.alpha, self.beta_hat = _flt(can.alpha), _flt(can.kappa * can.beta)
-        self.rho_hat = _flt(can.kappa**2 * (1 - can.beta**2))
+        self.gap = to_float(spikes.gap().subs(vals))
+        self.alpha, self.beta_hat = to_float(can.alpha), to_float(can.kappa * can.beta)
+        self.rho_hat = to_float(can.kappa**2 * (1 - can.beta**2))
         sa2, sb2 = sign_sigma(can, p, n, dps)
         self.sigma_a, self.sigma_b = float(mp.sqrt(sa2)), float(mp.sqrt(sb2))
         self.sigma = float(mp.sqrt(sa2 + sb2))
@@ -229,7 +222,7 @@ class RankOneSignRisk:
             f"<u1,a0> + <v1,b0> estimated as sigma_n = sqrt(zeta_u (1-alpha^2)/p + kappa^2 zeta_v (1-beta^2)/n) "
             f"= {self.sigma:.4g} at p x n = {p} x {n} (spec 5.2, an approximation); "
             f"P(wrong sign) = Phi(-|A+B|/sigma_n)")
-        self._bulk = _Bulk(_flt(can.c), _flt(can.theta))
+        self._bulk = BulkQuadrature(to_float(can.c), to_float(can.theta))
         self._cache: dict[tuple, dict[str, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ time parts
@@ -284,8 +277,8 @@ class RankOneSignRisk:
                 if energy:
                     put("Qpa", 2 * (traj["energy"][j] / xs) * traj["Q_a"][j] * g2)
                     put("xs", xs)
-            b = _basis_gd(bulk.s, tf, float(sp.N(can.eta, 30)), s1) if can.gd else _basis_flow(bulk.s, tf, s1)
-            b0 = _basis_gd(np.zeros(1), tf, float(sp.N(can.eta, 30)), s1) if can.gd else _basis_flow(np.zeros(1), tf, s1)
+            b = gd_basis(bulk.s, tf, float(sp.N(can.eta, 30)), s1) if can.gd else flow_basis(bulk.s, tf, s1)
+            b0 = gd_basis(np.zeros(1), tf, float(sp.N(can.eta, 30)), s1) if can.gd else flow_basis(np.zeros(1), tf, s1)
             at0 = {k: float(v[0]) for k, v in b0.items()}
             for meas, funcs in (("uu", ("C", "C2", "L2", "LCS")), ("vv", ("C", "C2", "L2", "LCS")),
                                 ("uv", ("S", "CS", "L2", "C2")), ("mu1", ("C2", "L2", "LCS")),

@@ -17,14 +17,14 @@ compared with the closed-form amplitude (power laws).
 
 from __future__ import annotations
 
-import math
-
 import mpmath as mp
 import sympy as sp
 
-from ... import spikes
+from . import spectral as spikes
+from ...asymptotics import not_checked, relaxation_check, richardson_check, round_up
 from ...exact import to_mp
-from ...results import Decay, Limit, NumericCheck, Regime
+from ...laws.bbp import Regime
+from ...results import Decay, Limit, NumericCheck
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .constants import exact_constants
 
@@ -54,7 +54,7 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     >>> str(lim.regime), sd.mp_to_decimal(lim.values["m_u"], 20)
     ('above-threshold', '-0.75052482591746567321')
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     can = model.canonical(params, need=("theta", "beta"))
@@ -134,41 +134,18 @@ def _decay(can, ex, regime: Regime, dps: int) -> Decay:
                  exact={"m_u": Ku, "m_v": Kv}, note=note)
 
 
-def _round_up(x: float) -> int:
-    """x rounded up to two significant digits (readable check times)."""
-    if x <= 100:
-        return int(math.ceil(x))
-    mag = 10 ** (int(math.floor(math.log10(x))) - 1)
-    return int(math.ceil(x / mag) * mag)
-
-
 def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericCheck:
     e = ex.exprs
     if regime is Regime.ABOVE:
         if can.gd:
             rate = float(sp.N(sp.log((1 + can.eta * e["s1"]) / (1 + can.eta * e["s_plus"])), 20))
-            t_check = math.ceil(40.0 / rate)
-            label = f"GD at k = {t_check} = 40 relaxation steps"
         else:
-            gap = float(sp.N(e["gap"], 20)) * float(can.time_factor)
-            t_check = 40.0 / gap
-            label = f"evaluation at t = 40/(s1 - s+) = {t_check:.6g}"
-        if t_check > MAX_CHECK_TIME:
-            return NumericCheck(
-                description=(f"not checked: the relaxation time is {t_check / 40:.3g} (in the user's units), so the "
-                             f"limit is approached only for t >> that; evaluating there is out of range"),
-                times=(), predicted={}, observed={}, relative_deviation=None, passed=None)
-        t_str = str(int(t_check)) if can.gd else str(sp.Rational(t_check).limit_denominator(1000))
-        traj = model.evaluate(params, [t_str], dps=CHECK_DPS, observables=["m_u", "m_v"])
-        observed = {k: traj[k][0] for k in ("m_u", "m_v")}
-        with mp.workdps(CHECK_DPS):
-            dev = max(abs(observed[k] - values[k]) / abs(values[k]) for k in observed)
-        return NumericCheck(description=label + "; the correction there is below exp(-40)",
-                            times=(t_str,), predicted={k: values[k] for k in observed}, observed=observed,
-                            relative_deviation=dev, passed=bool(dev < ABOVE_TOLERANCE))
+            rate = float(sp.N(e["gap"], 20)) * float(can.time_factor)
+        return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text="s1 - s+",
+                                observables=("m_u", "m_v"), dps=CHECK_DPS, tolerance=ABOVE_TOLERANCE,
+                                max_time=MAX_CHECK_TIME)
     if decay is None or not decay.amplitudes:
-        return NumericCheck(description="not checked: no closed-form amplitude in this degenerate case",
-                            times=(), predicted={}, observed={}, relative_deviation=None, passed=None)
+        return not_checked("not checked: no closed-form amplitude in this degenerate case")
     # power laws: Richardson extrapolation of t^p m(t) = K + a/t + b/t^2 at T, 2T, 4T
     p = -decay.exponent
     s_plus = float(sp.N(e["s_plus"], 20))
@@ -179,29 +156,10 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
         T = max(400.0, 200.0 * s_plus / max(delta, 1e-300))  # the edge law needs t delta >> s+
     if can.gd:
         unit = float(sp.N(can.eta / (1 + can.eta * e["s_plus"]), 20))
-        T = _round_up(T / unit)
+        T = round_up(T / unit)
     else:
-        T = _round_up(T / float(can.time_factor))
+        T = round_up(T / float(can.time_factor))
     if 4 * T > MAX_CHECK_TIME * (1 if not can.gd else 1 / unit):
-        return NumericCheck(description=f"not checked: the edge law needs t >> {T:.3g}, out of range",
-                            times=(), predicted={}, observed={}, relative_deviation=None, passed=None)
-    ts = [sp.Integer(int(T) * k) for k in (1, 2, 4)]
-    traj = model.evaluate(params, [str(x) for x in ts], dps=CHECK_DPS, observables=["m_u", "m_v"])
-    observed, predicted = {}, {}
-    devs = []
-    with mp.workdps(CHECK_DPS):
-        for k in ("m_u", "m_v"):
-            f = [mp.mpf(to_mp(x, CHECK_DPS)) ** mp.mpf(p) * v for x, v in zip(ts, traj[k])]
-            extrap = (8 * f[2] - 6 * f[1] + f[0]) / 3
-            observed[k] = extrap
-            predicted[k] = decay.amplitudes[k]
-            if predicted[k] != 0:
-                devs.append(abs(extrap - predicted[k]) / abs(predicted[k]))
-            else:
-                devs.append(abs(extrap))
-        dev = max(devs)
-    return NumericCheck(
-        description=(f"Richardson extrapolation of t^{p} m(t) (corrections in 1/t) from t = "
-                     + ", ".join(str(x) for x in ts) + " against the closed-form amplitude"),
-        times=tuple(ts), predicted=predicted, observed=observed, relative_deviation=dev,
-        passed=bool(dev < POWER_TOLERANCE))
+        return not_checked(f"not checked: the edge law needs t >> {T:.3g}, out of range")
+    return richardson_check(model, params, {k: decay.amplitudes[k] for k in ("m_u", "m_v")}, power=p, T=T,
+                            dps=CHECK_DPS, tolerance=POWER_TOLERANCE)

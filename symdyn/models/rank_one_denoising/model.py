@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...laws.bbp import BBP_REGIMES, Regime
+from .._quadrature import FAST_PATH, QUADRATURE_OPTIONS
 from ..base import PackagedModel
 from . import spec
 
@@ -27,6 +29,14 @@ class RankOneDenoising(PackagedModel):
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
     citations = spec.CITATIONS
+    regimes = BBP_REGIMES + (Regime.CRITICAL_RATIO.value,)
+    capabilities = frozenset({"derivation", "evaluate", "limit", "boundary", "certify-boundary",
+                              "certify-trajectory", "simulate", "finite-size", "report"})
+    evaluation_options = QUADRATURE_OPTIONS
+    fast_path = FAST_PATH
+    step_parameter = "eta"
+    #: deviations from the deterministic equivalent are O(n^(-1/2)) fluctuations
+    convergence_slope = -0.5
     simulator_name = "RankOneSimulator"
     #: Built-in example of ``symdyn report rank-one-denoising``.
     report_example = {

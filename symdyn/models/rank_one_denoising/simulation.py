@@ -32,7 +32,7 @@ import numpy as np
 import sympy as sp
 
 from ...errors import ParameterError
-from ...exact import exact_sign
+from ...exact import exact_sign, to_float
 from ...params import Params
 from ...simulate.chiral import (
     Flow, LinearTrajectory, Steps, dense_bytes, dense_dynamics, gram_bytes, gram_dynamics,
@@ -41,7 +41,7 @@ from ...simulate.chiral import (
 from ...simulate.driver import check_run_arguments, run_trials
 from ...simulate.memory import available_memory, format_bytes
 from ...simulate.result import SimulationResult, Simulator
-from ... import spikes
+from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
 
@@ -66,10 +66,6 @@ _EIGH_COEF = 3.0e-10       # seconds per m^3 of eigh with vectors
 _STREAM_BYTES = 1.0e10     # bytes/s of one streaming pass over X (out of cache, one thread)
 _STEP_OVERHEAD = 3.0e-4    # seconds per Lanczos step besides the passes
 _GEN_SECONDS = 2.0e-8      # seconds per entry of Z (normal draws and scaling)
-
-
-def _flt(x: Any) -> float:
-    return float(sp.N(x, 30))
 
 
 def instance_sizes(c: sp.Expr, n: Any) -> tuple[int, int]:
@@ -148,6 +144,10 @@ class _Setup:
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {"p": self.p, "n": self.n}
+
 
 class RankOneSimulator(Simulator):
     """Seeded finite-size simulator of ``rank-one-denoising`` (see the module docstring).
@@ -161,6 +161,9 @@ class RankOneSimulator(Simulator):
     """
 
     methods = METHODS
+    size_name = "n"
+    size_help = "Column dimension n of the p x n matrix; p = round(c n)."
+    options = frozenset({"threads"})
 
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -196,10 +199,10 @@ class RankOneSimulator(Simulator):
     def _horizon(self, can: Canonical, theta: float, c: float, times: Sequence[float] | None) -> float:
         s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)
         if times is None:
-            return 50.0 * _flt(can.time_factor) if not can.gd else 50.0
+            return 50.0 * to_float(can.time_factor) if not can.gd else 50.0
         tmax = float(max(times))
         if can.gd:
-            eta = _flt(can.eta)
+            eta = to_float(can.eta)
             return tmax * math.log1p(eta * s_est) / s_est
         return tmax
 
@@ -268,7 +271,7 @@ class RankOneSimulator(Simulator):
         """
         can = self._canonical(params)
         p, n = instance_sizes(can.c, n)
-        theta, c = _flt(can.theta), _flt(can.c)
+        theta, c = to_float(can.theta), to_float(can.c)
         tf = None if times is None else self._float_times(can, self.model.parse_times(params, list(times)))
         chosen = self._choose(can, p, n, theta, c, method, tf, max_steps)
         return self._method_bytes(can, p, n, chosen, 1 if times is None else len(times), max_steps)
@@ -278,7 +281,7 @@ class RankOneSimulator(Simulator):
     def _float_times(can: Canonical, times: Sequence[Any]) -> list[float]:
         if can.gd:
             return [float(int(k)) for k in times]
-        return [_flt(can.time_factor * t) for t in times]
+        return [to_float(can.time_factor * t) for t in times]
 
     def plan(self, params: Params, times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None, max_steps: int = MAX_STEPS) -> _Setup:
@@ -288,7 +291,7 @@ class RankOneSimulator(Simulator):
         p, n = instance_sizes(can.c, n)
         if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
             raise ParameterError(f"max_steps={max_steps!r} must be a whole number >= 1")
-        theta, c = _flt(can.theta), _flt(can.c)
+        theta, c = to_float(can.theta), to_float(can.c)
         ft = self._float_times(can, exact_times)
         if not all(math.isfinite(t) for t in ft):
             raise ParameterError("times must be finite numbers")
@@ -309,7 +312,7 @@ class RankOneSimulator(Simulator):
             if len(set(wanted)) != len(wanted):
                 raise ParameterError("an observable is listed twice")
         if can.gd:
-            prop: Flow | Steps = Steps(_flt(can.eta), np.array([int(k) for k in exact_times]))
+            prop: Flow | Steps = Steps(to_float(can.eta), np.array([int(k) for k in exact_times]))
         else:
             prop = Flow(np.array(ft))
         memory = self._method_bytes(can, p, n, chosen, len(ft), int(max_steps))
@@ -323,9 +326,9 @@ class RankOneSimulator(Simulator):
         if method == "auto":
             notes.append(f"method auto chose {chosen} for p x n = {p} x {n}")
         return _Setup(
-            can=can, p=p, n=n, theta=theta, alpha=_flt(can.alpha), beta=_flt(can.beta), kappa=_flt(can.kappa),
-            sa=_flt(sp.sqrt(1 - can.alpha**2)), sb=_flt(sp.sqrt(1 - can.beta**2)), x_scale=_flt(x_scale),
-            r0=_flt(can.r0 / sp.sqrt(x_scale)), times=tuple(exact_times), prop=prop, method=chosen,
+            can=can, p=p, n=n, theta=theta, alpha=to_float(can.alpha), beta=to_float(can.beta), kappa=to_float(can.kappa),
+            sa=to_float(sp.sqrt(1 - can.alpha**2)), sb=to_float(sp.sqrt(1 - can.beta**2)), x_scale=to_float(x_scale),
+            r0=to_float(can.r0 / sp.sqrt(x_scale)), times=tuple(exact_times), prop=prop, method=chosen,
             observables=wanted, memory=memory, notes=tuple(notes),
         )
 
@@ -378,10 +381,10 @@ class RankOneSimulator(Simulator):
         vals = {C_: can.c, T_: can.theta, A_: can.alpha, B_: can.beta, K_: can.kappa}
         if exact_sign(can.theta**4 - can.c) > 0:
             zu, zv = spikes.zeta_u().subs(vals), spikes.zeta_v().subs(vals)
-            out["amplitude_predicted"] = _flt(spikes.amplitude().subs(vals))
-            out["sigma_n"] = _flt(sp.sqrt(zu * (1 - can.alpha**2) / s.p
+            out["amplitude_predicted"] = to_float(spikes.amplitude().subs(vals))
+            out["sigma_n"] = to_float(sp.sqrt(zu * (1 - can.alpha**2) / s.p
                                           + can.kappa**2 * zv * (1 - can.beta**2) / s.n))
-            out["s1_predicted"] = _flt(spikes.outlier().subs(vals))
+            out["s1_predicted"] = to_float(spikes.outlier().subs(vals))
         return out
 
     def _trial(self, s: _Setup, inst: Instance, *, max_steps: int, tol: float) -> tuple[dict[str, np.ndarray], dict]:

@@ -52,16 +52,29 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               Interval(lo=0, lo_closed=False), default="1"),
 )
 
+def _gd(p) -> bool:
+    return p.get("eta") is not None
+
+
+def _flow_is(*flows: str):
+    """Predicate: continuous flow (no eta) and one of *flows*."""
+    return lambda p: not _gd(p) and p["flow"] in flows
+
+
 OBSERVABLES: tuple[ObservableSpec, ...] = (
-    ObservableSpec("m_u", "overlap <u, a(t)>/|a(t)| of the left estimate with u", r"m_u(t)"),
-    ObservableSpec("m_v", "overlap <v, b(t)>/|b(t)| of the right estimate with v", r"m_v(t)"),
-    ObservableSpec("N_u", "lim <u, a~(t)> along the linear flow F0 (a~ = first block of e^{tH} w0)", r"N_u(t)"),
-    ObservableSpec("N_v", "lim <v, b~(t)> along the linear flow F0", r"N_v(t)"),
-    ObservableSpec("Q_a", "lim |a~(t)|^2 along the linear flow F0", r"Q_a(t)"),
-    ObservableSpec("Q_b", "lim |b~(t)|^2 along the linear flow F0", r"Q_b(t)"),
-    ObservableSpec("energy", "a^T X b along the spherical flow F1 (the cost is its negative)", r"e(t)"),
-    ObservableSpec("a_share", "|a|^2/(|a|^2 + |b|^2) along the joint-sphere flow F2", r"Q_a/(Q_a+Q_b)"),
-    ObservableSpec("norm_sq", "|a(t)|^2 = |b(t)|^2 along the Frobenius flow F3", r"|a(t)|^2"),
+    ObservableSpec("m_u", "overlap <u, a(t)>/|a(t)| of the left estimate with u", r"m_u(t)", group="m"),
+    ObservableSpec("m_v", "overlap <v, b(t)>/|b(t)| of the right estimate with v", r"m_v(t)", group="m"),
+    ObservableSpec("N_u", "lim <u, a~(t)> along the linear flow F0 (a~ = first block of e^{tH} w0)", r"N_u(t)",
+                   default=False, group="N"),
+    ObservableSpec("N_v", "lim <v, b~(t)> along the linear flow F0", r"N_v(t)", default=False, group="N"),
+    ObservableSpec("Q_a", "lim |a~(t)|^2 along the linear flow F0", r"Q_a(t)", default=False, group="Q"),
+    ObservableSpec("Q_b", "lim |b~(t)|^2 along the linear flow F0", r"Q_b(t)", default=False, group="Q"),
+    ObservableSpec("energy", "a^T X b along the spherical flow F1 (the cost is its negative)", r"e(t)",
+                   available=_flow_is("F1")),
+    ObservableSpec("a_share", "|a|^2/(|a|^2 + |b|^2) along the joint-sphere flow F2", r"Q_a/(Q_a+Q_b)",
+                   available=lambda p: _gd(p) or p["flow"] in ("F2", "F0"), default=_flow_is("F2")),
+    ObservableSpec("norm_sq", "|a(t)|^2 = |b(t)|^2 along the Frobenius flow F3", r"|a(t)|^2",
+                   available=_flow_is("F3")),
 )
 
 QUANTITIES: tuple[QuantitySpec, ...] = (

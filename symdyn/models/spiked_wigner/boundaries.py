@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...errors import CertificationError, UnsupportedError
-from ...exact import to_mp
-from ...results import Boundary, Regime
+from ...errors import UnsupportedError
+from ...laws.bbp import Regime
 from .constants import exact_constants
 
-__all__ = ["boundary", "boundary_exact"]
+__all__ = ["boundary_exact", "COMPUTED"]
 
 
 def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Regime | None, str]:
@@ -52,22 +51,5 @@ def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Re
     raise UnsupportedError(f"quantity {quantity} is not implemented")  # pragma: no cover
 
 
-def boundary(model, quantity: str, params, *, dps: int = 30, certify: bool = False) -> Boundary:
-    """A boundary quantity at ``dps`` digits (``certify=True``: rigorous enclosures)."""
-    from ..base import check_dps
-
-    dps = check_dps(dps)
-    exact, regime, note = boundary_exact(model, quantity, params)
-    values = {k: to_mp(v, dps) for k, v in exact.items()}
-    enclosures = None
-    method = "exact closed form (SymPy), evaluated with adaptive precision (evalf, strict)"
-    if certify:
-        try:
-            from ...certify import certify_algebraic
-        except ImportError as exc:  # python-flint (the 'certify' extra) or the module missing
-            raise CertificationError(
-                f"certification is not available ({exc}); install the extra: pip install 'symdyn[certify]'"
-            ) from None
-        enclosures, method = certify_algebraic(exact, dps)
-    return Boundary(model=model.name, quantity=quantity, params=params, dps=dps, values=values, exact=exact,
-                    method=method, regime=regime, note=note, enclosures=enclosures)
+#: Quantities computed otherwise than from ``boundary_exact`` (none: all are closed forms).
+COMPUTED: dict = {}

@@ -50,42 +50,20 @@ from typing import Any, Sequence
 import mpmath as mp
 import sympy as sp
 
-from ...errors import UnsupportedError
 from ...exact import to_mp
 from ...laws import semicircle as sc
 from ...numeric.arithmetic import MPFR, MPMATH, Arithmetic
-from ...numeric.adaptive import error_method, evaluate_times
+from ...numeric.adaptive import QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
 from ...results import Trajectory
 from .canonical import Canonical
 from .constants import ExactConstants, exact_constants, numeric_constants
 
-__all__ = ["evaluate", "Evaluator", "available_observables", "default_observables", "OBSERVABLES"]
+__all__ = ["evaluate", "Evaluator", "OBSERVABLES"]
 
 FLOAT64_MAX_LOSS = 3
 
 OBSERVABLES = ("m", "energy", "N", "Q")
-
-
-def available_observables(can: Canonical) -> tuple[str, ...]:
-    return OBSERVABLES
-
-
-def default_observables(can: Canonical) -> tuple[str, ...]:
-    return ("m", "energy")
-
-
-def _check_observables(can: Canonical, wanted: Sequence[str] | None) -> tuple[str, ...]:
-    if wanted is None:
-        return default_observables(can)
-    out = []
-    for name in wanted:
-        if name not in OBSERVABLES:
-            raise UnsupportedError(f"observable {name!r} is not available: available are " + ", ".join(OBSERVABLES))
-        if name in out:
-            raise UnsupportedError(f"observable {name!r} is listed twice")
-        out.append(name)
-    return tuple(out)
 
 
 @dataclass
@@ -337,7 +315,7 @@ def evaluate(
     >>> [sd.mp_to_decimal(v, 12) for v in tr["m"]]
     ['0.200000000000', '0.742334378306']
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     rule = GaussChebyshev() if rule is None else rule
@@ -345,12 +323,12 @@ def evaluate(
     can = model.canonical(params, need=("theta",))
     if can.alpha is None:
         params.require("alpha", purpose="the trajectory")
-    names = _check_observables(can, observables)
+    names = model.check_observables(params, observables)
     times = model.parse_times(params, list(times))
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]
-    run = evaluate_times(ev, pairs, names, dps=dps, progress=progress)
+    run = evaluate_times(QuadratureKernel(ev), pairs, names, dps=dps, progress=progress)
     notes = list(run.notes)
     if run.direct_used:
         notes.append("below threshold at large t delta: the pole (distance delta = (theta - 1)^2/theta from the "

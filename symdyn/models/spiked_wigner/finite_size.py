@@ -41,7 +41,6 @@ is reported as a note.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import mpmath as mp
@@ -49,7 +48,8 @@ import numpy as np
 import sympy as sp
 from scipy import stats
 
-from ...exact import exact_sign, to_mp
+from ...exact import exact_sign, to_float, to_mp
+from .._spectral_finite_size import FiniteSize
 from ...numeric.arithmetic import MPFR
 from ...numeric.rules import GaussChebyshev
 from .constants import exact_constants
@@ -63,32 +63,25 @@ _DPS = 30
 _HERMITE = 40
 
 
-@dataclass(frozen=True)
-class FiniteSize:
-    """Known finite-size effects at a size (the :class:`symdyn.check.FiniteSizeEffects` interface)."""
-
-    notes: tuple[str, ...]
-    sign: "SpikedWignerSignRisk | None"
-
-
-def _flt(x: Any) -> float:
-    return float(sp.N(x, 30))
-
-
 class SpikedWignerSignRisk:
     """The sign risk above threshold at size ``n`` (the :class:`symdyn.check.SignRisk` interface)."""
 
     extra_key = _EXTRA_KEY
+    amplitude_label = "outlier amplitude <v1, x0>"
+    amplitude_latex = r"\alpha\sqrt{\zeta}"
+    missing_hint = "the Krylov route does not resolve the outlier's amplitude: use the dense method, --method eigh"
+    correction_text = ("each trial's deterministic equivalent given its realised outlier amplitude (and top "
+                       "eigenvalue when recorded) replaces the one at the limit amplitude")
 
     def __init__(self, model: Any, params: Any, can: Any, n: int) -> None:
         self.model, self.params, self.can, self.n = model, params, can, n
         self.ex = exact_constants(can)
         e = self.ex.exprs
-        self.zeta = _flt(e["weight"])
-        self.sqrt_zeta = _flt(e["sqrt_weight"])
-        self.lam_star = _flt(e["lam_star"])
-        self.alpha = _flt(can.alpha)
-        self.x_scale = _flt(can.x_scale)
+        self.zeta = to_float(e["weight"])
+        self.sqrt_zeta = to_float(e["sqrt_weight"])
+        self.lam_star = to_float(e["lam_star"])
+        self.alpha = to_float(can.alpha)
+        self.x_scale = to_float(can.x_scale)
         self.amplitude = self.alpha * self.sqrt_zeta
         self.sigma = math.sqrt((1.0 - self.alpha**2) * (1.0 - self.zeta) / n)
         self.predicted_wrong = float(stats.norm.cdf(-abs(self.amplitude) / self.sigma)) if self.sigma > 0 else 0.0
@@ -159,7 +152,7 @@ def finite_size(model: Any, params: Any, sizes: Mapping[str, int], *, dps: int =
     n = int(sizes["n"])
     can = model.canonical(params, need=("theta",))
     notes: list[str] = []
-    dist = abs(_flt(can.theta) - 1.0)
+    dist = abs(to_float(can.theta) - 1.0)
     window = 3.0 * n ** (-1.0 / 3.0)
     if dist < window:
         notes.append(f"|theta - 1| = {dist:.3g} is inside the BBP window 3 n^(-1/3) = {window:.3g}: at this size the "

@@ -24,13 +24,13 @@ compared with the closed-form amplitude (power laws).
 
 from __future__ import annotations
 
-import math
-
 import mpmath as mp
 import sympy as sp
 
+from ...asymptotics import not_checked, relaxation_check, richardson_check, round_up
 from ...exact import to_mp
-from ...results import Decay, Limit, NumericCheck, Regime
+from ...laws.bbp import Regime
+from ...results import Decay, Limit, NumericCheck
 from ...symbols import alpha as A_, theta as T_
 from . import spectral
 from .constants import exact_constants
@@ -65,7 +65,7 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     >>> str(lim.regime), sd.mp_to_decimal(lim.values["m"], 20)
     ('above-threshold', '-0.86602540378443864676')
     """
-    from ..base import check_dps
+    from ...params import check_dps
 
     dps = check_dps(dps)
     can = model.canonical(params, need=("theta",))
@@ -118,18 +118,6 @@ def _decay(can, ex, regime: Regime, dps: int) -> Decay:
     return Decay(law=law, exponent=-p, amplitudes={"m": to_mp(K, dps)}, exact={"m": K}, note=note)
 
 
-def _round_up(x: float) -> int:
-    """x rounded up to two significant digits (readable check times)."""
-    if x <= 100:
-        return int(math.ceil(x))
-    mag = 10 ** (int(math.floor(math.log10(x))) - 1)
-    return int(math.ceil(x / mag) * mag)
-
-
-def _not_checked(text: str) -> NumericCheck:
-    return NumericCheck(description=text, times=(), predicted={}, observed={}, relative_deviation=None, passed=None)
-
-
 def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericCheck:
     e = ex.exprs
     if ex.sign_alpha == 0:
@@ -141,23 +129,11 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
     if regime is Regime.ABOVE:
         if can.gd:
             rate = float(sp.N(sp.log((1 + can.eta * e["lam_star"]) / (1 + 2 * can.eta)), 20))
-            t_check = math.ceil(40.0 / rate)
-            label = f"GD at k = {t_check} = 40 relaxation steps"
         else:
-            gap = float(sp.N(e["delta"], 20)) * float(can.time_factor)
-            t_check = 40.0 / gap
-            label = f"evaluation at t = 40/(lambda* - 2) = {t_check:.6g}"
-        if t_check > MAX_CHECK_TIME:
-            return _not_checked(f"not checked: the relaxation time is {t_check / 40:.3g} (in the user's units), so "
-                                "the limit is approached only for t >> that; evaluating there is out of range")
-        t_str = str(int(t_check)) if can.gd else str(sp.Rational(t_check).limit_denominator(1000))
-        traj = model.evaluate(params, [t_str], dps=CHECK_DPS, observables=["m", "energy"])
-        observed = {k: traj[k][0] for k in ("m", "energy")}
-        with mp.workdps(CHECK_DPS):
-            dev = max(abs(observed[k] - values[k]) / abs(values[k]) for k in observed)
-        return NumericCheck(description=label + "; the correction there is below exp(-40)",
-                            times=(t_str,), predicted={k: values[k] for k in observed}, observed=observed,
-                            relative_deviation=dev, passed=bool(dev < ABOVE_TOLERANCE))
+            rate = float(sp.N(e["delta"], 20)) * float(can.time_factor)
+        return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text="lambda* - 2",
+                                observables=("m", "energy"), dps=CHECK_DPS, tolerance=ABOVE_TOLERANCE,
+                                max_time=MAX_CHECK_TIME)
     # power laws: Richardson extrapolation of t^p m(t) = K + a/t + b/t^2 at T, 2T, 4T
     p = -decay.exponent
     delta = float(sp.N(e["delta"], 20))
@@ -167,23 +143,13 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
         T = max(400.0, 400.0 / max(delta, 1e-300))  # the edge law needs t delta >> 1
     if can.gd:
         unit = float(sp.N(can.eta / (1 + 2 * can.eta), 20))
-        T = _round_up(T / unit)
+        T = round_up(T / unit)
         horizon = 4 * T * unit
     else:
-        T = _round_up(T / float(can.time_factor))
+        T = round_up(T / float(can.time_factor))
         horizon = 4 * T * float(can.time_factor)
     if horizon > MAX_CHECK_TIME:
-        return _not_checked(f"not checked: the edge law needs t >> 1/delta = {1 / max(delta, 1e-300):.3g}, "
+        return not_checked(f"not checked: the edge law needs t >> 1/delta = {1 / max(delta, 1e-300):.3g}, "
                             "out of range")
-    ts = [sp.Integer(int(T) * k) for k in (1, 2, 4)]
-    traj = model.evaluate(params, [str(x) for x in ts], dps=CHECK_DPS, observables=["m"])
-    with mp.workdps(CHECK_DPS):
-        f = [mp.mpf(int(x)) ** mp.mpf(p) * v for x, v in zip(ts, traj["m"])]
-        extrap = (8 * f[2] - 6 * f[1] + f[0]) / 3
-        predicted = decay.amplitudes["m"]
-        dev = abs(extrap - predicted) / abs(predicted)
-    return NumericCheck(
-        description=(f"Richardson extrapolation of t^{p} m(t) (corrections in 1/t) from t = "
-                     + ", ".join(str(x) for x in ts) + " against the closed-form amplitude"),
-        times=tuple(ts), predicted={"m": predicted}, observed={"m": extrap}, relative_deviation=dev,
-        passed=bool(dev < POWER_TOLERANCE))
+    return richardson_check(model, params, {"m": decay.amplitudes["m"]}, power=p, T=T, dps=CHECK_DPS,
+                            tolerance=POWER_TOLERANCE)

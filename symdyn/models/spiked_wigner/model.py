@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...laws.bbp import BBP_REGIMES
+from .._quadrature import FAST_PATH, QUADRATURE_OPTIONS
 from ..base import PackagedModel
 from . import spec
 
@@ -26,6 +28,14 @@ class SpikedWigner(PackagedModel):
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
     citations = spec.CITATIONS
+    regimes = BBP_REGIMES
+    capabilities = frozenset({"derivation", "evaluate", "limit", "boundary", "certify-boundary",
+                              "simulate", "finite-size", "report"})
+    evaluation_options = QUADRATURE_OPTIONS
+    fast_path = FAST_PATH
+    step_parameter = "eta"
+    #: deviations from the deterministic equivalent are O(n^(-1/2)) fluctuations
+    convergence_slope = -0.5
     #: Built-in example of ``symdyn report spiked-wigner`` (spec 6 simulation setting: n = 2000, t up to 20).
     report_example = {
         "params": {"theta": "3/2", "alpha": "3/10"},

@@ -36,6 +36,7 @@ import numpy as np
 import sympy as sp
 
 from ...errors import ParameterError
+from ...exact import to_float
 from ...params import Params
 from ...simulate.chiral import Flow, Steps, unscale
 from ...simulate.driver import check_run_arguments, run_trials
@@ -64,10 +65,6 @@ _EIGH_COEF = 3.0e-10
 _STREAM_BYTES = 1.4e10
 _STEP_OVERHEAD = 3.0e-4
 _GEN_SECONDS = 2.0e-8
-
-
-def _flt(x: Any) -> float:
-    return float(sp.N(x, 30))
 
 
 def _whole_size(n: Any) -> int:
@@ -138,6 +135,10 @@ class _Setup:
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {"n": self.n}
+
 
 class SpikedWignerSimulator(Simulator):
     """Seeded finite-size simulator of ``spiked-wigner`` (see the module docstring).
@@ -150,6 +151,9 @@ class SpikedWignerSimulator(Simulator):
     """
 
     methods = METHODS
+    size_name = "n"
+    size_help = "Dimension n of the n x n matrix Y."
+    options = frozenset({"threads"})
 
     def __init__(self, model: Any) -> None:
         self.model = model
@@ -200,12 +204,12 @@ class SpikedWignerSimulator(Simulator):
             if method == "ode" and n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: n = {n} > {_ODE_MAX}")
             return method
-        theta = _flt(can.theta)
+        theta = to_float(can.theta)
         s_est = max(2.0, theta + 1.0 / theta)
         if times is None:
             horizon = 50.0
         elif can.gd:
-            horizon = max(times) * math.log1p(_flt(can.eta) * s_est) / s_est
+            horizon = max(times) * math.log1p(to_float(can.eta) * s_est) / s_est
         else:
             horizon = max(times)
         t_eigh = self.cost_estimate(n, "eigh", horizon, s_est)
@@ -241,7 +245,7 @@ class SpikedWignerSimulator(Simulator):
     def _float_times(can: Canonical, times: Sequence[Any]) -> list[float]:
         if can.gd:
             return [float(int(k)) for k in times]
-        return [_flt(can.time_factor * t) for t in times]
+        return [to_float(can.time_factor * t) for t in times]
 
     def plan(self, params: Params, times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None, max_steps: int = MAX_STEPS) -> _Setup:
@@ -270,7 +274,7 @@ class SpikedWignerSimulator(Simulator):
             if len(set(wanted)) != len(wanted):
                 raise ParameterError("an observable is listed twice")
         if can.gd:
-            prop: Flow | Steps = Steps(_flt(can.eta), np.array([int(k) for k in exact_times]))
+            prop: Flow | Steps = Steps(to_float(can.eta), np.array([int(k) for k in exact_times]))
         else:
             prop = Flow(np.array(ft))
         memory = self._method_bytes(n, chosen, len(ft), int(max_steps))
@@ -280,8 +284,8 @@ class SpikedWignerSimulator(Simulator):
                                  "memory is available: use a smaller n" + (" or method=lanczos" if chosen == "eigh"
                                                                            else ""))
         notes = [f"method auto chose {chosen} for n = {n}"] if method == "auto" else []
-        return _Setup(can=can, n=n, theta=_flt(can.theta), alpha=_flt(can.alpha),
-                      sa=_flt(sp.sqrt(1 - can.alpha**2)), x_scale=_flt(can.x_scale), times=tuple(exact_times),
+        return _Setup(can=can, n=n, theta=to_float(can.theta), alpha=to_float(can.alpha),
+                      sa=to_float(sp.sqrt(1 - can.alpha**2)), x_scale=to_float(can.x_scale), times=tuple(exact_times),
                       prop=prop, method=chosen, observables=wanted, memory=memory, notes=tuple(notes))
 
     # ------------------------------------------------------------------ running

@@ -34,8 +34,8 @@ PARAMETERS: tuple[ParamSpec, ...] = (
 OBSERVABLES: tuple[ObservableSpec, ...] = (
     ObservableSpec("m", "overlap <x, x(t)> of the estimate with the spike", r"m(t)"),
     ObservableSpec("energy", "x(t)^T Y x(t) along the flow or GD (the cost is its negative)", r"e(t)"),
-    ObservableSpec("N", "lim <x, e^{tY} x0> (unnormalised; (I + eta Y)^k x0 for GD)", r"N(t)"),
-    ObservableSpec("Q", "lim |e^{tY} x0|^2 (unnormalised; (I + eta Y)^k x0 for GD)", r"Q(t)"),
+    ObservableSpec("N", "lim <x, e^{tY} x0> (unnormalised; (I + eta Y)^k x0 for GD)", r"N(t)", default=False),
+    ObservableSpec("Q", "lim |e^{tY} x0|^2 (unnormalised; (I + eta Y)^k x0 for GD)", r"Q(t)", default=False),
 )
 
 QUANTITIES: tuple[QuantitySpec, ...] = (

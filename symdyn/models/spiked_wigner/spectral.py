@@ -20,8 +20,6 @@ depend on ``|alpha|``; the correction is a factor ``(1 + (1 - alpha^2)/(4 alpha^
 >>> from symdyn.symbols import theta
 >>> outlier_eigenvalue().subs(theta, 2), outlier_weight().subs(theta, 2)
 (5/2, 3/4)
->>> sp.simplify(stieltjes_at_outlier_above() + 1/theta)
-0
 """
 
 from __future__ import annotations
@@ -34,8 +32,8 @@ from ...symbols import alpha, lam, theta, z
 
 __all__ = [
     "threshold", "outlier_eigenvalue", "outlier_weight", "pole_distance", "denominator",
-    "resolvent", "nu_x", "stieltjes_at_outlier_above", "pole_integral",
-    "edge_weights", "decay_amplitude", "threshold_amplitude", "limit_above",
+    "resolvent", "nu_x", "pole_integral",
+    "edge_weights", "decay_amplitude", "threshold_amplitude",
 ]
 
 
@@ -70,12 +68,6 @@ def resolvent(var: sp.Expr = z) -> sp.Expr:
     return g / (1 + theta * g)
 
 
-def stieltjes_at_outlier_above() -> sp.Expr:
-    """``g_sc(theta + 1/theta) = -1/theta`` for theta > 1 (written with the branch taken there)."""
-    lst = outlier_eigenvalue()
-    return (-lst + (theta - 1 / theta)) / 2
-
-
 def pole_integral() -> sp.Expr:
     """``int dsc(lambda)/(lambda* - lambda) = -g_sc(lambda*) = min(theta, 1/theta)``."""
     return sp.Min(theta, 1 / theta)
@@ -93,11 +85,6 @@ def nu_x() -> SpectralMeasure:
 
 
 # --------------------------------------------------------------------------- large-time asymptotics
-
-
-def limit_above() -> sp.Expr:
-    """``lim m(t) = sgn(alpha) sqrt(1 - theta^(-2))`` (theta > 1)."""
-    return sp.sign(alpha) * sp.sqrt(outlier_weight())
 
 
 def edge_weights() -> dict[str, sp.Expr]:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .laws.marchenko_pastur import T_closed, edge, lambda_plus, m1, m2, r
-from .laws.measure import Atom, SpectralMeasure
-from .symbols import alpha, beta, c, kappa, lam, theta, z
+from ...laws.marchenko_pastur import T_closed, edge, lambda_plus, m1, m2, r
+from ...laws.measure import Atom, SpectralMeasure
+from ...symbols import alpha, beta, c, kappa, lam, theta, z
 
 __all__ = [
     "threshold", "outlier_eigenvalue", "outlier", "R_at_outlier", "delta", "gap",
