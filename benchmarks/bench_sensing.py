@@ -45,7 +45,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from symdyn.models.matrix_sensing import instance, learning, riccati  # noqa: E402
 from symdyn.models.matrix_sensing.measurements import draw_operator  # noqa: E402
 from symdyn.models.matrix_sensing.setting import Setting  # noqa: E402
-from symdyn.models.matrix_sensing.simulation import gd_run  # noqa: E402
+from symdyn.models.matrix_sensing.dynamics import gd_run  # noqa: E402
 
 
 def median_time(fn, repeat: int):

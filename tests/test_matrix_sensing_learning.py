@@ -13,7 +13,7 @@ from symdyn.errors import ParameterError
 from symdyn.models.matrix_sensing import learning as L
 from symdyn.models.matrix_sensing.riccati import flow_point
 from symdyn.models.matrix_sensing.setting import Setting
-from symdyn.models.matrix_sensing.simulation import gd_run
+from symdyn.models.matrix_sensing.dynamics import gd_run
 
 Q = sp.Rational
 S30 = Setting.of(sigma="3,2,1", d=30, r=5, alpha="1e-30")

@@ -13,7 +13,7 @@ from symdyn.errors import ParameterError
 from symdyn.models.matrix_sensing.instance import draw_ubar
 from symdyn.models.matrix_sensing.riccati import direct_eigenvalues, flow_point
 from symdyn.models.matrix_sensing.setting import Setting
-from symdyn.models.matrix_sensing.simulation import flow_run
+from symdyn.models.matrix_sensing.dynamics import flow_run
 
 Q = sp.Rational
 

@@ -11,7 +11,7 @@ from symdyn.models.matrix_sensing import glrl
 from symdyn.models.matrix_sensing.measurements import SymmetricCoordinates, draw_operator, identity_operator
 from symdyn.models.matrix_sensing.presets import compare_steps
 from symdyn.models.matrix_sensing.setting import Setting
-from symdyn.models.matrix_sensing.simulation import gd_run
+from symdyn.models.matrix_sensing.dynamics import gd_run
 from symdyn.simulate.result import spawn_streams
 
 Q = sp.Rational

@@ -18,6 +18,7 @@ __all__ = ["model", "available_models", "register", "Model"]
 _REGISTRY: dict[str, str] = {
     "rank-one-denoising": "symdyn.models.rank_one_denoising",
     "spiked-wigner": "symdyn.models.spiked_wigner",
+    "matrix-sensing": "symdyn.models.matrix_sensing",
 }
 _CACHE: dict[str, Model] = {}
 _PLANNED = ("matrix-sensing", "deep-factorization")

@@ -36,7 +36,7 @@ import sympy as sp
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...exact import to_mp
 from . import scalar
-from .references import BIBTEX
+from ...bibliography import ENTRIES
 
 __all__ = ["derivation"]
 
@@ -280,7 +280,7 @@ def _direct_eigs(point: Mapping, dps: int) -> dict[str, mp.mpf]:
 
 def _dop853_vs_closed(point: Mapping, dps: int) -> dict[str, mp.mpf]:
     from .riccati import flow_point
-    from .simulation import flow_run
+    from .dynamics import flow_run
 
     setting = _setting(point)
     t = point[_tn] / setting.rate
@@ -656,7 +656,7 @@ def derivation() -> Derivation:
     >>> [s.key for s in derivation()][:3]
     ['gradient', 'time-unit', 'riccati-k']
     """
-    bib = "\n\n".join(BIBTEX[k].strip() for k in ("jin_et_al_2023", "li_luo_lyu_2021"))
+    bib = "\n\n".join(ENTRIES[k].bibtex.strip() for k in ("jin_et_al_2023", "li_luo_lyu_2021"))
     return Derivation(
         "matrix-sensing",
         "Incremental learning of gradient descent in matrix sensing: a verified derivation",

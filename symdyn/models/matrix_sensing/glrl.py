@@ -205,6 +205,10 @@ class Race:
         ``Z_0 .. Z_L``.
     overlaps : ndarray
         ``|<u, e_k>|`` of the eigenvector of ``M_j`` used as component k's direction (identification check).
+    starts : tuple of float
+        The matrix race's value of component k when its stage (k - 1) starts.
+    spec_steps : tuple of float
+        ``steps`` in the spec's units (GD steps, or the spec's time ``tau`` for the flow).
     """
 
     steps: tuple[float, ...]
@@ -216,6 +220,8 @@ class Race:
     overlaps: np.ndarray
     method: str
     notes: tuple[str, ...] = ()
+    starts: tuple[float, ...] = ()
+    spec_steps: tuple[float, ...] = ()
 
 
 def _c_tilde(setting: Setting, V: np.ndarray, count: int) -> list[float]:
@@ -276,6 +282,7 @@ def glrl_race(setting: Setting, op: SensingOperator, eta: Any = None) -> Race:
     ub = alpha * np.array(draw_ubar(setting.d, setting.r, setting.init_seed))
     n = [0.0]
     small = ub.copy()
+    starts = []
     for k in range(1, L + 1):
         if k > 1:
             ev, V = mins[k - 2].M_eigenvalues, mins[k - 2].M_eigenvectors
@@ -289,11 +296,12 @@ def glrl_race(setting: Setting, op: SensingOperator, eta: Any = None) -> Race:
         q, _ = np.linalg.qr(coef[:, :-1]) if k > 1 else (np.zeros((setting.r, 0)), None)
         b = coef[:, -1] - q @ (q.T @ coef[:, -1])
         lam_start = float(b @ b)
+        starts.append(lam_start)
         target = level * sig[k - 1]
         if lam_start >= target:
             notes.append(f"component {k} reaches the level before stage {k - 1} (the race order is broken)")
         n.append(n[-1] + saturating_map_steps(lam_start, ev[0], zeta[k - 1], target, mu))
-    steps = tuple(n[1:])
+    steps = spec_steps = tuple(n[1:])
     if mu is None:
         steps = tuple(x / float(setting.rate) for x in steps)
         scalar_steps = tuple(x / float(setting.rate) for x in scalar_steps)
@@ -304,4 +312,4 @@ def glrl_race(setting: Setting, op: SensingOperator, eta: Any = None) -> Race:
                 "GLRL race: the small part of U evolves by prod_j (I + mu M_j)^(n_(j+1) - n_j), M_j = A*A(X* - Z_j); "
                 "component k starts stage k-1 at the squared norm of its coefficient vector orthogonal to the learned "
                 "ones and saturates by the scalar map with (rho, zeta)",
-                tuple(notes))
+                tuple(notes), tuple(starts), spec_steps)

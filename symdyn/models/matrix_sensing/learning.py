@@ -148,7 +148,7 @@ def learning_time_limit(setting: Setting, k: int, *, dps: int = 30) -> Approxima
     with mp.workdps(dps):
         return Approximation("alpha->0", +val,
                              "log(level sigma_k/((1-level) alpha^2 c_k))/(2 sigma_k), divided by 4 loss_scale",
-                             f"O(alpha^{sp.sstr(2 * g)})")
+                             f"O(alpha^({sp.sstr(2 * g)}))")
 
 
 class _Lambda:

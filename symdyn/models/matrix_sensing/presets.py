@@ -105,7 +105,7 @@ def compare_steps(name: str) -> StepComparison:
     from .glrl import glrl_race
     from .learning import learning_step
     from .measurements import draw_operator
-    from .simulation import gd_run
+    from .dynamics import gd_run
 
     pre = PRESETS[name]
     s = pre.setting()

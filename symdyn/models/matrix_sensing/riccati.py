@@ -212,6 +212,27 @@ class Kernel:
             tr = mp.fsum(lam[j] * Y[j, j] for j in range(self.setting.r))
             return lam, tr
 
+    def spectrum(self, tau: mp.mpf) -> tuple[list[mp.mpf], list[mp.mpf]]:
+        """Eigenvalues of ``P`` and its diagonal ``P_ii = e_i^T P e_i`` for ``i <= r*`` at spec time *tau*.
+
+        ``P_ii = sum_j lambda_j (w_j . m_i)^2`` with ``W = V^T R^-1`` (``V`` the eigenvectors of
+        ``H``): the loss and the distance to a truncation of ``X*`` follow without forming ``P``.
+        """
+        s = self.setting
+        r, rs = s.r, s.r_star
+        with mp.workdps(self.prec):
+            H, Ri, _ = self._h(tau)
+            nu, V = mp.eigsy(H)
+            W = V.T * mp.matrix(Ri)
+            lam = [1 / nu[j] for j in range(r)]
+            tau = mp.mpf(tau)
+            diag = []
+            for i in range(rs):
+                width = min(i + 1, r)
+                mi = [self.L[i][a] * mp.exp((self.sig[i] - self.D[a]) * tau) for a in range(width)]
+                diag.append(mp.fsum(lam[j] * mp.fdot([W[j, a] for a in range(width)], mi) ** 2 for j in range(r)))
+            return lam, diag
+
     def lost_digits(self, tau: mp.mpf) -> int:
         """Digits the eigenvalues may lose at *tau*: ``log10(||H|| * lambda_max bound)`` (estimate)."""
         with mp.workdps(20):

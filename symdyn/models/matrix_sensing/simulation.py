@@ -1,280 +1,235 @@
-"""Simulation kernels: GD on ``U`` (full observation or Gaussian sensing) and the gradient flow by DOP853.
+"""The matrix-sensing simulator: GD (or the gradient flow by DOP853) on ``U`` in ``R^(d x r)``.
 
-GD on ``f = loss_scale ||A(UU^T) - y||^2``: ``U <- U - eta grad f = U - mu A*A(UU^T - X*) U``
-with ``mu = 4 loss_scale eta``.  Full observation uses ``(UU^T - X*) U = U (U^T U) - X* U``
-(``O(d r^2)`` per step, ``X*`` diagonal); sensing uses a :mod:`.measurements` operator on
-the ``d(d+1)/2`` symmetric coordinates (``D^2`` or ``4 m D`` flops per step).  Every step
-computes the r x r ``U^T U`` spectrum to catch the first step with ``lambda_k >= level
-sigma_k``; at the requested steps the eigenvalues of ``UU^T`` (squared singular values
-of ``U``), the loss and the entropy effective rank are recorded.
+Each trial starts from the contract's ``U0 = alpha Ubar`` (fixed by ``init_seed``); with ``m``
+measurements it first draws its own ``A_i = (G_i + G_i^T)/2`` from its seed stream
+(``SeedSequence(seed).spawn(trials)[i]``) and keeps the operator as its *instance*, from which
+the theory predicts that trial (:mod:`.conditional`).  Under full observation every trial is
+the same run (nothing is random), so it is simulated once.
 
-float64 range: ``lambda ~ alpha^2 c_k`` must stay far above the underflow threshold, so
-the GD kernel supports ``alpha >= 1e-100`` (:data:`MIN_ALPHA`); smaller alpha is refused
-(use the closed forms).  Eigenvalues far below ``lambda_1`` carry an absolute error of
-about ``1e-16 lambda_1`` (the SVD's), which does not affect learning steps.
+The size is the dimension ``d``: it is fixed by the parameter ``d`` (the instance ``Ubar``
+depends on it), so ``--n`` may be omitted and, if given, must equal ``d``.  Methods:
+``gd`` (with ``eta``: GD, :func:`.dynamics.gd_run`), ``ode`` (without ``eta``: the gradient flow
+by DOP853 with its learning times as integrator events, :func:`.dynamics.flow_run`), ``auto``
+(``gd`` with ``eta``, else ``ode``).  Memory and time are estimated before a run (:meth:`plan`);
+an operator that does not fit in memory, or a run estimated at more than
+:data:`MAX_SECONDS` per trial, is refused with the estimate.
 
->>> from symdyn.models.matrix_sensing.setting import Setting
->>> import sympy as sp
->>> s = Setting.of(sigma="3,2,1", d=10, r=3, alpha="1e-4")
->>> run = gd_run(s, sp.Rational(1, 50), [0, 200, 400])
->>> run.learning_steps[:1], run.eigenvalues.shape
-((194,), (3, 3))
+Recorded: ``lambda_1..lambda_r``, ``loss``, ``erank``, ``rank`` and ``truncation_distance``
+at the requested times (step counts for GD), and the events ``learning_step_k`` (the first
+step, or time, with ``lambda_k >= level sigma_k``; ``inf`` if not within the horizon).
 """
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass, field
+import time as _time
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
 from ...errors import ParameterError
+from ...simulate.driver import check_run_arguments
 from ...simulate.memory import available_memory, format_bytes
-from .instance import draw_ubar
-from .measurements import GramOperator, SensingOperator
-from .setting import Setting
+from ...simulate.result import SimulationResult, Simulator, spawn_streams
+from .dynamics import MAX_STEPS, MIN_ALPHA, MIN_SENSING_FLOW_ALPHA, estimate, flow_run, gd_run
+from .measurements import SensingOperator, draw_operator, operator_bytes
 
-__all__ = ["GDRun", "FlowRun", "RunEstimate", "estimate", "gd_run", "flow_run", "MIN_ALPHA", "MAX_STEPS",
-           "erank_of"]
+__all__ = ["MatrixSensingSimulator", "TrialInstance", "RunPlan", "MAX_SECONDS"]
 
-MIN_ALPHA = 1e-100
-MAX_STEPS = 100_000_000
-
-
-@dataclass(frozen=True)
-class RunEstimate:
-    """Memory and time a run will take (stated before it starts)."""
-
-    bytes: int
-    seconds: float
-    steps: int
-    description: str
+#: Runs estimated above this many seconds per trial are refused (with the estimate).
+MAX_SECONDS = 3600.0
+_FLOP_RATE = 1e9
 
 
 @dataclass(frozen=True)
-class GDRun:
-    """A GD trajectory.
+class TrialInstance:
+    """What the theory of one trial needs: its measurement operator (``None``: full observation)."""
 
-    Attributes
-    ----------
-    steps : ndarray of int
-        Recorded step counts.
-    eigenvalues : ndarray, shape (len(steps), r)
-        ``lambda_1 >= ... >= lambda_r`` of ``UU^T``.
-    loss, erank : ndarray
-    learning_steps : tuple
-        First step with ``lambda_k >= level sigma_k`` for ``k = 1..r*`` (``None``: not within the horizon).
-    horizon : int
-        Steps run.
-    snapshots : ndarray or None
-        ``U`` at the recorded steps (when asked for).
-    """
+    operator: SensingOperator | None
+    horizon: float
 
-    steps: np.ndarray
-    eigenvalues: np.ndarray
-    loss: np.ndarray
-    erank: np.ndarray
-    learning_steps: tuple[int | None, ...]
-    horizon: int
-    seconds: float
-    memory_bytes: int
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A validated request: route, sizes, memory (bytes, per trial plus what each kept instance holds)."""
+
     method: str
-    snapshots: np.ndarray | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class FlowRun:
-    """The gradient flow integrated by DOP853 at the requested times."""
-
-    times: np.ndarray
-    eigenvalues: np.ndarray
-    loss: np.ndarray
-    erank: np.ndarray
+    memory: int
+    sizes: dict[str, int]
     seconds: float
-    method: str
-    nfev: int
+    factored: bool | None
+    instance_bytes: int
 
 
-def erank_of(lams: np.ndarray) -> np.ndarray:
-    """Entropy effective rank along the last axis (zeros skipped)."""
-    lam = np.clip(np.asarray(lams, dtype=float), 0.0, None)
-    p = lam / lam.sum(axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ent = -np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0).sum(axis=-1)
-    return np.exp(ent)
+class MatrixSensingSimulator(Simulator):
+    """GD / gradient flow of matrix sensing on the parameters' instance (see the module docstring)."""
 
+    methods = ("auto", "gd", "ode")
+    size_name = "d"
+    size_help = "the dimension d of X* (fixed by the parameter d; may be omitted, and must equal d if given)"
+    deterministic = True
 
-def _check_alpha(setting: Setting) -> float:
-    alpha = float(setting.alpha)
-    if not alpha >= MIN_ALPHA:
-        raise ParameterError(f"alpha={setting.alpha}: the float64 simulator needs alpha >= {MIN_ALPHA:g} "
-                             "(alpha^2 c_k would leave the float64 range); the closed forms handle smaller alpha")
-    return alpha
+    def __init__(self, model) -> None:
+        self.model = model
 
+    def default_size(self, params) -> int | None:
+        return int(params["d"]) if "d" in params else None
 
-def estimate(setting: Setting, horizon: int, operator_flops: int | None = None, operator_bytes: int = 0,
-             records: int = 1) -> RunEstimate:
-    """Bytes and seconds of a GD run (rough flop model at 1 GFLOP/s plus 15 us per step of overhead)."""
-    d, r = setting.d, setting.r
-    if operator_flops is None:
-        flops = 6 * d * r * r + 4 * d * r + 10 * r ** 3
-        desc = "full observation"
-    else:
-        flops = operator_flops + 6 * d * d * r + 10 * r ** 3
-        desc = "sensing"
-    mem = operator_bytes + 8 * (6 * d * d + records * (d * r + r + 2)) + (1 << 20)
-    secs = horizon * (flops / 1e9 + 15e-6)
-    return RunEstimate(int(mem), float(secs), int(horizon), desc)
+    def observables(self, params) -> tuple[str, ...]:
+        return self.model.observable_names(params)
 
+    def memory_estimate(self, params, n: int, method: str = "auto") -> int:
+        return self.plan(params, ["0"], n=n, method=method).memory
 
-def gd_run(setting: Setting, eta: Any, steps: Sequence[int], *, operator: SensingOperator | None = None,
-           horizon: int | None = None, snapshots: bool = False, memory_limit: int | None = None) -> GDRun:
-    """Run GD from ``U0 = alpha Ubar`` and record at *steps*.
+    def _route(self, can, method: str) -> str:
+        if method not in self.methods:
+            raise ParameterError(f"unknown method {method!r}: use one of {', '.join(self.methods)}")
+        if method == "auto":
+            return "gd" if can.gd else "ode"
+        if method == "gd" and not can.gd:
+            raise ParameterError("method gd needs a step size: give eta=... (without eta the model is the gradient "
+                                 "flow, method ode)")
+        if method == "ode" and can.gd:
+            raise ParameterError("method ode integrates the gradient flow: drop eta (with eta the model is GD, "
+                                 "method gd)")
+        return method
 
-    Parameters
-    ----------
-    setting : Setting
-    eta : number
-        GD step on ``f`` (``mu = 4 loss_scale eta``, refused if ``mu sigma_1 >= 1``).
-    steps : sequence of int
-        Step counts to record (``>= 0``).
-    operator : SensingOperator, optional
-        ``A*A`` (:func:`.measurements.draw_operator`); ``None`` is full observation.
-    horizon : int, optional
-        Steps to run (default ``max(steps)``); learning steps are caught up to it.
-    snapshots : bool
-        Also return ``U`` at the recorded steps.
-    """
-    mu = float(setting.step(eta))
-    alpha = _check_alpha(setting)
-    rec = np.array(sorted({int(n) for n in steps}), dtype=np.int64)
-    if rec.size == 0 or rec[0] < 0:
-        raise ParameterError("steps must be a non-empty list of step counts >= 0")
-    horizon = int(rec[-1] if horizon is None else max(int(horizon), rec[-1]))
-    if horizon > MAX_STEPS:
-        raise ParameterError(f"{horizon} GD steps requested: at most {MAX_STEPS} (use the closed forms)")
-    if operator is not None and operator.d != setting.d:
-        raise ParameterError(f"the operator acts on Sym({operator.d}), the setting has d={setting.d}")
-    est = estimate(setting, horizon, None if operator is None else operator.flops,
-                   0 if operator is None else operator.nbytes, len(rec))
-    limit = available_memory() // 2 if memory_limit is None else memory_limit
-    if est.bytes > limit:
-        raise ParameterError(f"the run needs about {format_bytes(est.bytes)} (more than {format_bytes(limit)})")
-    d, r, rs = setting.d, setting.r, setting.r_star
-    xdiag = np.zeros(d)
-    xdiag[:rs] = [float(x) for x in setting.sigma]
-    targets = float(setting.level) * xdiag[:min(r, rs)]
-    U = alpha * np.array(draw_ubar(d, r, setting.init_seed))
-    scale = float(setting.loss_scale)
-    learned: list[int | None] = [None] * rs
-    pending = np.arange(min(r, rs))
-    out_lam = np.empty((len(rec), r))
-    out_loss = np.empty(len(rec))
-    snaps = np.empty((len(rec), d, r)) if snapshots else None
-    if operator is not None:
-        iu, ju = np.triu_indices(d, 1)
-        sel = np.concatenate([np.arange(d) * (d + 1), iu * d + ju])
-        low = np.concatenate([np.arange(d) * (d + 1), ju * d + iu])
-        wts = np.concatenate([np.ones(d), np.full(iu.size, math.sqrt(2.0))])
-        xsel = np.zeros(sel.size)
-        xsel[:d] = xdiag
-        gram = operator.gram() if isinstance(operator, GramOperator) else None
-        gram_w = (gram * wts[None, :] / wts[:, None]) if gram is not None else None
-        Gm = np.zeros(d * d)
+    def plan(self, params, times: Sequence[Any], *, n: int | None = None, method: str = "auto",
+             observables: Sequence[str] | None = None) -> RunPlan:
+        """Validate a run and state its cost before it starts."""
+        can = self.model.canonical(params)
+        s = can.setting
+        if n is not None and int(n) != s.d:
+            raise ParameterError(f"--n {n}: the size of a matrix-sensing simulation is the dimension d, fixed by the "
+                                 f"parameter d = {s.d} (omit --n or give --n {s.d})")
+        route = self._route(can, method)
+        times = self.model.parse_times(params, list(times))
+        if observables is not None:
+            self.model.check_observables(params, observables)
+        if not float(s.alpha) >= MIN_ALPHA:
+            raise ParameterError(f"alpha={s.alpha}: the float64 simulator needs alpha >= {MIN_ALPHA:g} (alpha^2 c_k "
+                                 "would leave the float64 range); the closed forms (eval, boundary) handle any alpha")
+        if route == "ode" and can.sensing and not float(s.alpha) >= MIN_SENSING_FLOW_ALPHA:
+            raise ParameterError(f"alpha={s.alpha}: the gradient flow under sensing (method ode, a cross-check at "
+                                 f"moderate alpha) needs alpha >= {MIN_SENSING_FLOW_ALPHA:g}; give eta=... for GD")
+        horizon = float(max(times))
+        if route == "gd" and horizon > MAX_STEPS:
+            raise ParameterError(f"{int(horizon)} GD steps requested: at most {MAX_STEPS} (use the closed forms)")
+        D = s.d * (s.d + 1) // 2
+        if route == "gd":
+            steps = int(horizon)
+        else:  # DOP853: a few dozen right-hand sides per unit of sigma_1 tau, plus the start
+            steps = int(60 + 40 * float(s.rate * s.sigma[0]) * horizon)
+        factored = None
+        op_bytes = build = 0
+        per_step = None
+        if can.sensing:
+            m = can.m
+            gram_cost = 2 * m * D * D + 2 * D * D * steps
+            factored = 4 * m * D * steps < gram_cost
+            op_bytes = operator_bytes(s.d, m)["factored" if factored else "gram"]
+            build = 12 * m * s.d * s.d + (0 if factored else 2 * m * D * D)
+            per_step = 4 * m * D if factored else 2 * D * D
+        est = estimate(s, steps, per_step, op_bytes, len(times))
+        seconds = est.seconds + build / _FLOP_RATE
+        limit = available_memory() // 2
+        if est.bytes > limit:
+            raise ParameterError(f"the simulation at d={s.d}" + (f", m={can.m}" if can.sensing else "")
+                                 + f" needs about {format_bytes(est.bytes)} (more than the {format_bytes(limit)} "
+                                   "allowed): use fewer measurements or a smaller d")
+        if seconds > MAX_SECONDS:
+            raise ParameterError(f"the simulation at d={s.d}" + (f", m={can.m}" if can.sensing else "")
+                                 + f" with {steps} steps is estimated at {seconds:.3g} s per trial (more than "
+                                   f"{MAX_SECONDS:g} s): use fewer measurements, a smaller d or fewer steps")
+        sizes = {"d": s.d, "r": s.r} | ({"m": can.m} if can.sensing else {})
+        kept = 0 if not can.sensing else 8 * D * (can.m if factored else D)
+        return RunPlan(route, int(est.bytes), sizes, float(seconds), factored, kept)
 
-        def grad_dir(U: np.ndarray) -> np.ndarray:
-            rsel = (U @ U.T).ravel()[sel] - xsel
-            g = gram_w @ rsel if gram_w is not None else operator.apply_vec(rsel * wts) / wts
-            Gm[sel] = g
-            Gm[low] = g
-            return Gm.reshape(d, d) @ U
+    def run(self, params, times: Sequence[Any], *, n: int | None = None, trials: int = 1, seed: int = 0,
+            method: str = "auto", observables: Sequence[str] | None = None, progress=None) -> SimulationResult:
+        from ...progress import NULL_PROGRESS
 
-        def loss_of(U: np.ndarray) -> float:
-            z = ((U @ U.T).ravel()[sel] - xsel) * wts
-            return scale * float(z @ operator.apply_vec(z))
-    else:
-        def loss_of(U: np.ndarray) -> float:
-            R = U @ U.T
-            R[np.diag_indices(d)] -= xdiag
-            return scale * float(np.sum(R * R))
-
-    j = 0
-    start = time.perf_counter()
-    for n in range(horizon + 1):
-        UtU = U.T @ U
-        if pending.size:
-            lam = np.linalg.eigvalsh(UtU)[::-1]
-            hit = lam[pending] >= targets[pending]
-            if hit.any():
-                for k in pending[hit]:
-                    learned[k] = n
-                pending = pending[~hit]
-        if j < rec.size and n == rec[j]:
-            sv = np.linalg.svd(U, compute_uv=False)
-            out_lam[j] = sv ** 2
-            out_loss[j] = loss_of(U)
-            if snaps is not None:
-                snaps[j] = U
-            j += 1
-        if n == horizon:
-            break
-        if operator is None:
-            U = U - mu * (U @ UtU - xdiag[:, None] * U)
+        check_run_arguments(trials, seed)
+        plan = self.plan(params, times, n=n, method=method, observables=observables)
+        kept = plan.instance_bytes * trials
+        if kept and plan.memory + kept > available_memory() // 2:
+            raise ParameterError(f"{trials} trials keep {format_bytes(kept)} of measurement operators for the theory "
+                                 f"(plus {format_bytes(plan.memory)} per run): use fewer seeds")
+        can = self.model.canonical(params)
+        s = can.setting
+        times = self.model.parse_times(params, list(times))
+        names = self.model.check_observables(params, observables)
+        progress = NULL_PROGRESS if progress is None else progress
+        values = {o: np.empty((trials, len(times))) for o in names}
+        events = {f"learning_step_{k}": np.full(trials, np.inf) for k in range(1, s.r_star + 1)}
+        instances: list[TrialInstance] = []
+        horizon = float(max(times))
+        start = _time.perf_counter()
+        shared = None
+        with progress.task(f"simulating {self.model.name}", total=trials) as task:
+            for i, rng in enumerate(spawn_streams(int(seed), int(trials))):
+                op = None
+                if can.sensing:
+                    op = draw_operator(s.d, can.m, rng, factored=plan.factored)
+                if op is not None or shared is None:
+                    out = self._trial(can, times, op, plan.method)
+                    if op is None:
+                        shared = out
+                else:
+                    out = shared
+                obs, hits = out
+                for o in names:
+                    values[o][i] = obs[o]
+                for k, v in enumerate(hits, 1):
+                    events[f"learning_step_{k}"][i] = np.inf if v is None else v
+                instances.append(TrialInstance(op, horizon))
+                task.advance()
+        notes = []
+        if not can.sensing and trials > 1:
+            notes.append("full observation: nothing is random, every trial is the same run (simulated once)")
+        if s.r < s.r_star:
+            notes.append(f"components {s.r + 1}..{s.r_star} cannot be learned with r = {s.r} columns")
+        if plan.method == "gd":
+            what = "GD" + (f" on {can.m} symmetric Gaussian measurements per trial ("
+                           + ("factored" if plan.factored else "Gram") + " operator on d(d+1)/2 coordinates)"
+                           if can.sensing else ", full observation")
         else:
-            U = U - mu * grad_dir(U)
-    secs = time.perf_counter() - start
-    notes = []
-    if r < rs:
-        notes.append(f"components {r + 1}..{rs} cannot be learned with r = {r} columns")
-    method = ("GD, full observation, U (U^T U) - X* U" if operator is None else
-              f"GD, {operator.m} symmetric Gaussian measurements, {type(operator).__name__} on d(d+1)/2 coordinates")
-    return GDRun(rec, out_lam, out_loss, erank_of(out_lam), tuple(learned), horizon, secs, est.bytes, method,
-                 snaps, tuple(notes))
+            what = "gradient flow by DOP853 (rtol 1e-13), learning times as integrator events" + (
+                f", {can.m} measurements per trial" if can.sensing else "")
+        return SimulationResult(model=self.model.name, params=params, sizes=plan.sizes, trials=trials,
+                                root_seed=int(seed), times=tuple(times), time_name=self.model.time_name(params),
+                                values=values, method=what, seconds=_time.perf_counter() - start,
+                                memory_bytes=plan.memory + kept, notes=tuple(notes), events=events,
+                                instances=tuple(instances))
 
-
-def flow_run(setting: Setting, times: Sequence[Any], *, operator: SensingOperator | None = None,
-             rtol: float = 1e-13, atol: float | None = None) -> FlowRun:
-    """The gradient flow ``U' = -grad f`` by DOP853 (scipy), recorded at *times* (setting units).
-
-    A cross-check of the closed form at moderate alpha (spec A5); ``atol`` defaults to
-    ``1e-16 * alpha``.
-    """
-    from scipy.integrate import solve_ivp
-
-    alpha = _check_alpha(setting)
-    ts = np.array(sorted({float(t) for t in times}))
-    if ts.size == 0 or ts[0] < 0:
-        raise ParameterError("times must be a non-empty list of numbers >= 0")
-    d, r, rs = setting.d, setting.r, setting.r_star
-    xdiag = np.zeros(d)
-    xdiag[:rs] = [float(x) for x in setting.sigma]
-    rate = float(setting.rate)
-    scale = float(setting.loss_scale)
-    U0 = alpha * np.array(draw_ubar(d, r, setting.init_seed))
-    if operator is None:
-        def fun(_t: float, y: np.ndarray) -> np.ndarray:
-            U = y.reshape(d, r)
-            return (rate * (xdiag[:, None] * U - U @ (U.T @ U))).ravel()
-    else:
-        X = np.diag(xdiag)
-
-        def fun(_t: float, y: np.ndarray) -> np.ndarray:
-            U = y.reshape(d, r)
-            return (-rate * operator.apply(U @ U.T - X) @ U).ravel()
-    start = time.perf_counter()
-    sol = solve_ivp(fun, (0.0, ts[-1]), U0.ravel(), method="DOP853", t_eval=ts, rtol=rtol,
-                    atol=1e-16 * alpha if atol is None else atol)
-    if not sol.success:  # pragma: no cover - DOP853 on this smooth flow does not fail
-        raise ParameterError(f"DOP853 failed: {sol.message}")
-    lam = np.empty((ts.size, r))
-    loss = np.empty(ts.size)
-    for i in range(ts.size):
-        U = sol.y[:, i].reshape(d, r)
-        lam[i] = np.linalg.svd(U, compute_uv=False) ** 2
-        R = U @ U.T - np.diag(xdiag)
-        loss[i] = scale * (float(np.sum(R * R)) if operator is None else operator.quadratic(R))
-    return FlowRun(ts, lam, loss, erank_of(lam), time.perf_counter() - start,
-                   f"DOP853 (scipy solve_ivp), rtol={rtol:g}", int(sol.nfev))
+    def _trial(self, can, times, op, route: str) -> tuple[dict[str, np.ndarray], tuple[float | None, ...]]:
+        s = can.setting
+        if route == "gd":
+            steps = [int(t) for t in times]
+            run = gd_run(s, can.eta, steps, operator=op, snapshots=True)
+            index = {int(n): j for j, n in enumerate(run.steps)}
+            order = [index[n] for n in steps]
+            hits = tuple(None if v is None else float(v) for v in run.learning_steps)
+        else:
+            ts = [float(t) for t in times]
+            run = flow_run(s, ts, operator=op, learning=True, snapshots=True)
+            index = {float(t): j for j, t in enumerate(run.times)}
+            order = [index[t] for t in ts]
+            hits = run.learning_times + (None,) * (s.r_star - s.learnable)
+        lam = run.eigenvalues[order]
+        obs: dict[str, np.ndarray] = {f"lambda_{i + 1}": lam[:, i] for i in range(s.r)}
+        obs["loss"] = run.loss[order]
+        obs["erank"] = run.erank[order]
+        sig = np.array([float(x) for x in s.sigma])
+        L = s.learnable
+        rank = np.sum(lam[:, :L] >= float(s.level) * sig[None, :L], axis=1)
+        obs["rank"] = rank.astype(float)
+        dist = np.empty(len(order))
+        for j, idx in enumerate(order):
+            U = run.snapshots[idx]
+            R = U @ U.T
+            k = int(rank[j])
+            R[np.arange(k), np.arange(k)] -= sig[:k]
+            dist[j] = float(np.linalg.norm(R))
+        obs["truncation_distance"] = dist
+        return obs, hits
