@@ -108,7 +108,8 @@ def test_simulator_observables_are_declared_names(m):
     assert sim.methods[0] == "auto"
     assert set(sim.observables(p)) <= set(m.observable_names(p))
     assert set(m.default_observables(p)) <= set(m.observable_names(p))
-    plan = sim.plan(p, ["0", "1"], n=50)
+    size = sim.default_size(p)
+    plan = sim.plan(p, ["0", "1"], n=50 if size is None else size)
     assert plan.memory > 0 and plan.sizes
 
 

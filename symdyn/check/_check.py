@@ -232,7 +232,8 @@ def check(
         A model and its validated parameters (``model.params(...)``).
     size (or n) : int
         The simulator's size (its ``size_name``: the column dimension ``n`` of rank-one
-        denoising, the dimension of a symmetric model, ...).
+        denoising, the dimension of a symmetric model, ...); optional when the simulator
+        takes it from the parameters (``Simulator.default_size``).
     seeds : int
         Number of independent trials; trial ``i`` uses ``SeedSequence(seed).spawn(seeds)[i]``
         (at least the comparison's ``min_trials``: 2 for the tests, 1 for a tolerance).
@@ -274,9 +275,8 @@ def check(
     >>> res.passed, [(r.observable, str(r.t)) for r in res.rows][:2]
     (True, [('m_u', '1'), ('m_u', '5')])
     """
-    if (n is None) == (size is None):
+    if n is not None and size is not None:
         raise ParameterError("give the simulation's size once: size=N (or n=N)")
-    n = whole(size if size is not None else n, "size", 1)
     dps = check_dps(dps)
     level = check_level(level)
     seeds = whole(seeds, "seeds", 1)
@@ -287,6 +287,11 @@ def check(
         simulator = model.simulator()
     except UnsupportedError as exc:
         raise UnsupportedError(f"cannot check {model.name}: {exc}") from None
+    if n is None and size is None:
+        size = simulator.default_size(params)
+        if size is None:
+            raise ParameterError(f"give the simulation's size: size=N (the simulator's {simulator.size_name})")
+    n = whole(size if size is not None else n, "size", 1)
     strategy = _comparison(model, params, comparison, level, conditional=model.has("conditional") and against is None)
     strategy.check_trials(seeds)
 

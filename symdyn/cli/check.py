@@ -135,7 +135,7 @@ def _print_check(result: Any) -> None:
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
 @click.option("--n", "n_text", default=None, metavar="N",
               help="Size of the simulation (the model simulator's size, e.g. rank-one columns n with p = round(c n)); "
-                   "default: the largest of --sizes.")
+                   "default: the largest of --sizes, or the size the parameters fix (matrix-sensing: d).")
 @click.option("--seeds", "seeds_text", default="20", show_default=True, metavar="S",
               help="Number of independent trials (>= 2 for the statistical tests, >= 1 with a tolerance).")
 @click.option("--t", "times_text", default=None, metavar="T1,T2,...",
@@ -186,8 +186,11 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
     sizes = _sizes(sizes_text)
     if n_text is None:
         if sizes is None:
-            raise ParameterError("no size given: pass --n N (e.g. --n 2000) or a ladder --sizes 250,500,1000")
-        n = max(sizes)
+            n = m.simulator().default_size(params)
+            if n is None:
+                raise ParameterError("no size given: pass --n N (e.g. --n 2000) or a ladder --sizes 250,500,1000")
+        else:
+            n = max(sizes)
     else:
         n = whole_number(n_text, "--n", 1)
     seeds = whole_number(seeds_text, "--seeds", 1)

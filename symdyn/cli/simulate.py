@@ -23,9 +23,9 @@ def _fmt(x: float) -> str:
 @click.command("simulate")
 @click.argument("model_name", metavar="MODEL")
 @click.argument("assignments", nargs=-1, metavar="NAME=VALUE...")
-@click.option("--n", "n_text", required=True, metavar="N",
+@click.option("--n", "n_text", default=None, metavar="N",
               help="Size of the simulated instances (the model's size: rank-one n columns with p = round(c n); "
-                   "see the model's simulator).")
+                   "see the model's simulator); may be omitted when the parameters fix it (matrix-sensing: d).")
 @click.option("--seeds", "seeds_text", required=True, metavar="S", help="Number of independent trials.")
 @click.option("--t", "times_text", required=True, metavar="T1,T2,...",
               help="Comma-separated times (step counts k when eta is given).")
@@ -56,7 +56,12 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     m.require("simulate", "simulator")
     params = load_params(m, assignments)
     sim = m.simulator()
-    n = whole_number(n_text, "--n", 1)
+    if n_text is None:
+        n = sim.default_size(params)
+        if n is None:
+            raise ParameterError(f"no size given: pass --n N (the {m.name} simulator's {sim.size_name})")
+    else:
+        n = whole_number(n_text, "--n", 1)
     trials = whole_number(seeds_text, "--seeds", 1)
     seed = whole_number(seed_text, "--seed", 0)
     extra = {} if threads_text is None else {"threads": whole_number(threads_text, "--threads", 1)}

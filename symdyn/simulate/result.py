@@ -125,6 +125,8 @@ class Simulator(ABC):
     (a trial is determined by the parameters and its seed stream without sampling noise in
     the compared values, so one trial suffices and comparisons use a tolerance) and
     ``options`` (extra keyword arguments of :meth:`run`, e.g. ``"threads"``).
+    A simulator whose instance size is fixed by the parameters (a dimension ``d`` that is
+    itself a parameter) returns it from :meth:`default_size`, so the size may be omitted.
     """
 
     methods: tuple[str, ...] = ("auto",)
@@ -137,6 +139,10 @@ class Simulator(ABC):
     def observables(self, params: "Params") -> tuple[str, ...]:
         """Names of the observables this simulator can measure for these parameters
         (a subset of the model's ``observable_names(params)``)."""
+
+    def default_size(self, params: "Params") -> int | None:
+        """The size implied by the parameters (used when none is given), or ``None``: the size must be given."""
+        return None
 
     @abstractmethod
     def memory_estimate(self, params: "Params", n: int, method: str = "auto") -> int:
