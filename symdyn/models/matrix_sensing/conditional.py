@@ -61,6 +61,7 @@ class InstanceTheory:
         self.X[: s.r_star] = sig
         self.U0 = float(s.alpha) * np.array(draw_ubar(s.d, s.r, s.init_seed))
         tol = PLATEAU_TOL / 2
+        self.race = None
         if operator is None:
             if can.gd:
                 steps = [float(learning_step(s, k, can.eta, dps=dps).value) for k in range(1, L + 1)]
@@ -75,7 +76,7 @@ class InstanceTheory:
                                            float(s.loss_scale) * float(np.sum(sig[j:] ** 2)), 0.0, j)
                              for j in range(L + 1)]
         else:
-            race = glrl_race(s, operator, can.eta)
+            race = self.race = glrl_race(s, operator, can.eta)
             steps = list(race.spec_steps)
             zeta, rates = race.saturation, race.rates
             rho = np.array([rates[k, k] for k in range(L)])

@@ -41,7 +41,7 @@ class MatrixSensing(PackagedModel):
         "params": {"sigma": "3,2,1", "d": "30", "r": "5", "alpha": "1e-8", "eta": "1/100"},
         "n": 30,
         "seeds": 1,
-        "times": ["0", "100", "400", "900", "1400", "2500"],
+        "times": ["0", "400", "1400", "2500"],
         "sizes": None,
         "note": "sigma = 3,2,1 in d = 30 with r = 5 columns, alpha = 1e-8, eta = 1/100 (the preset staircase): "
                 "three components learned one at a time, then a second run with m = 2500 Gaussian measurements",

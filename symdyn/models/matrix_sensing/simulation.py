@@ -107,10 +107,10 @@ class MatrixSensingSimulator(Simulator):
         if observables is not None:
             self.model.check_observables(params, observables)
         if not float(s.alpha) >= MIN_ALPHA:
-            raise ParameterError(f"alpha={s.alpha}: the float64 simulator needs alpha >= {MIN_ALPHA:g} (alpha^2 c_k "
+            raise ParameterError(f"alpha={float(s.alpha):.6g}: the float64 simulator needs alpha >= {MIN_ALPHA:g} (alpha^2 c_k "
                                  "would leave the float64 range); the closed forms (eval, boundary) handle any alpha")
         if route == "ode" and can.sensing and not float(s.alpha) >= MIN_SENSING_FLOW_ALPHA:
-            raise ParameterError(f"alpha={s.alpha}: the gradient flow under sensing (method ode, a cross-check at "
+            raise ParameterError(f"alpha={float(s.alpha):.6g}: the gradient flow under sensing (method ode, a cross-check at "
                                  f"moderate alpha) needs alpha >= {MIN_SENSING_FLOW_ALPHA:g}; give eta=... for GD")
         horizon = float(max(times))
         if route == "gd" and horizon > MAX_STEPS:
