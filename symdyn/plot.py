@@ -119,7 +119,7 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
         from .models import model as get_model
 
         model = get_model(result.model)
-    obs = [r.observable for r in result.rows]
+    obs = [r.observable for r in result.rows if r.t is not None]  # event rows (t = None) have no time axis
     obs = list(dict.fromkeys(obs))
     tmax = max(float(t) for t in result.times) if result.times else 1.0
     tmax = tmax * 1.05 if tmax > 0 else 1.0

@@ -535,7 +535,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, capt
 def figure(name: str, caption: str, width: str = "0.9\\linewidth") -> str:
     """A figure that stays where it is written (no float): image and caption kept together."""
     return "\n".join([r"\par\medskip\noindent\begin{minipage}{\linewidth}\centering",
-                      f"\\includegraphics[width={width}]{{{name}}}\\par\\smallskip",
+                      f"\\includegraphics[width={width},height=0.78\\textheight,keepaspectratio]{{{name}}}"
+                      "\\par\\smallskip",
                       r"{\small\textbf{Figure.} " + caption + "}", r"\end{minipage}\par\medskip"])
 
 

@@ -108,8 +108,9 @@ def _print_table(result: Any) -> None:
             table.add_row(name, str(t), _fmt(mean[j]), _fmt(se[j]), _fmt(q[0, j]), _fmt(q[1, j]), _fmt(q[2, j]))
     for name, vals in result.events.items():  # scalar results per trial (e.g. a hitting step): no time
         v = np.asarray(vals, dtype=float)
-        se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 and np.all(np.isfinite(v)) else float("nan")
-        q = np.quantile(v, (0.05, 0.5, 0.95))
+        finite = bool(np.all(np.isfinite(v)))
+        se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 and finite else float("nan")
+        q = np.quantile(v, (0.05, 0.5, 0.95)) if finite else np.sort(v)[[0, v.size // 2, -1]]
         table.add_row(name, "-", _fmt(float(np.mean(v))), _fmt(se), _fmt(q[0]), _fmt(q[1]), _fmt(q[2]))
     console.print(table)
     for note in result.notes:
