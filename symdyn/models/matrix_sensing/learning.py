@@ -169,6 +169,15 @@ class _Lambda:
             return mp.log(lam / self.target)
 
 
+class _Crossing(_Lambda):
+    """``(-1)^(r-k) prod_j (lambda_j(tau) - target)`` (:meth:`.riccati.Kernel.crossing`): the same root inside a
+    bracket that no other eigenvalue crosses, without an eigenvalue solver."""
+
+    def __call__(self, tau: mp.mpf) -> mp.mpf:
+        self.count += 1
+        return self.kern.crossing(tau, self.target, self.k)
+
+
 def _anderson_bjorck(g: _Lambda, a: mp.mpf, b: mp.mpf, ga: mp.mpf, gb: mp.mpf, tol: mp.mpf,
                      max_iter: int = 200) -> tuple[mp.mpf, mp.mpf, mp.mpf, mp.mpf]:
     """Bracketed root of *g* on ``[a, b]`` with ``ga < 0 < gb``.
@@ -251,14 +260,25 @@ def _scan(setting: Setting, k: int, prec: int, tau_lo: mp.mpf) -> tuple[mp.mpf, 
         raise ConvergenceError("the learning-time scan did not reach the level")
 
 
-def _root(setting: Setting, k: int, prec: int, a: mp.mpf, b: mp.mpf, tol: mp.mpf) -> tuple[mp.mpf, mp.mpf, mp.mpf, mp.mpf, int]:
-    """The root in ``[a, b]`` at working precision *prec* (the bracket is widened if rounding moved it)."""
-    g = _Lambda(setting, k, prec)
+def _root(setting: Setting, k: int, prec: int, a: mp.mpf, b: mp.mpf, tol: mp.mpf
+          ) -> tuple[mp.mpf, mp.mpf, mp.mpf, mp.mpf, int, type]:
+    """The root in ``[a, b]`` at working precision *prec* (the bracket is widened if rounding moved it).
+
+    The root function is :class:`_Crossing` (no eigenvalue solver) when its signs bracket the root,
+    else (another eigenvalue also crosses the level inside ``[a, b]``) ``log(lambda_k / target)``.
+    Returns the root, the final bracket, the last correction, the evaluations and the function used.
+    """
+    g = _Crossing(setting, k, prec)
     with mp.workdps(prec):
         a, b = mp.mpf(a), mp.mpf(b)
         if a == b:
-            return a, a, a, mp.mpf(0), g.count
+            return a, a, a, mp.mpf(0), g.count, _Crossing
         ga, gb = g(a), g(b)
+        if not ga < 0 < gb:
+            count = g.count
+            g = _Lambda(setting, k, prec)
+            g.count = count
+            ga, gb = g(a), g(b)
         w = (b - a) / 100
         for _ in range(20):
             if ga < 0 < gb:
@@ -273,7 +293,7 @@ def _root(setting: Setting, k: int, prec: int, a: mp.mpf, b: mp.mpf, tol: mp.mpf
         else:
             raise ConvergenceError("could not bracket the learning time at the working precision")
         root, ra, rb, step = _anderson_bjorck(g, a, b, ga, gb, tol)
-        return root, ra, rb, step, g.count
+        return root, ra, rb, step, g.count, type(g)
 
 
 def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
@@ -313,6 +333,7 @@ def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
     if prec > MAX_WORKING_DPS:
         raise ParameterError(f"the learning time needs about {prec} working digits (more than {MAX_WORKING_DPS})")
     lim = learning_time_limit(setting, k, dps=prec + 12)
+    kernel(setting, prec + 12)                  # one base kernel serves the scan, the root and the estimate
     kern = kernel(setting, prec)
     with mp.workdps(prec):
         s_all = [to_mp(x, prec) for x in setting.sigma]
@@ -323,11 +344,11 @@ def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
     a, b, count, notes = _scan(setting, k, lost + digits_t + 20, tau_lo)
     with mp.workdps(prec):
         tol = mp.mpf(10) ** -(dps + 5 + small)
-    r1, a2, b2, step, n = _root(setting, k, prec, a, b, tol)
+    r1, a2, b2, step, n, func = _root(setting, k, prec, a, b, tol)
     count += n
     # error estimate: one secant correction of the root at 12 more digits
     p2 = prec + 12
-    g2 = _Lambda(setting, k, p2)
+    g2 = func(setting, k, p2)
     with mp.workdps(p2):
         h = max(abs(step), tol) * 1000
         v0, v1 = g2(r1), g2(r1 + h)
@@ -342,7 +363,9 @@ def learning_time(setting: Setting, k: Any, *, dps: int = 40) -> LearningTime:
         return LearningTime(
             k, +val, +err, +limit, +diff, g, (+(a2 / rt), +(b2 / rt)), dps, p2,
             "first root of lambda_k(P(t)) = level sigma_k on the Riccati closed form (scaled pencil), bracketed "
-            "Anderson-Bjorck, then one secant correction at 12 more digits (the error estimate)",
+            "Anderson-Bjorck on " + ("det(S_c - level sigma_k K_c)/det(K_c)" if func is _Crossing else
+                                     "log(lambda_k/(level sigma_k))")
+            + ", then one secant correction at 12 more digits (the error estimate)",
             count, (Approximation(lim.name, +lim.value, lim.description, lim.order),), tuple(notes))
 
 

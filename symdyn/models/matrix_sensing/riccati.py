@@ -47,7 +47,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+import copy
 from typing import Any, Sequence
 
 import mpmath as mp
@@ -212,6 +212,43 @@ class Kernel:
             tr = mp.fsum(lam[j] * Y[j, j] for j in range(self.setting.r))
             return lam, tr
 
+    def crossing(self, tau: mp.mpf, target: mp.mpf, k: int) -> mp.mpf:
+        """``(-1)^(r-k) det(Sc - target Kc) / det(Kc) = (-1)^(r-k) prod_j (lambda_j - target)`` at spec time *tau*.
+
+        Negative while ``lambda_k < target`` (and ``lambda_(k-1) > target > lambda_(k+1)``), positive
+        once ``lambda_k`` is above: its root is the crossing of ``lambda_k`` without an eigenvalue
+        solver (Gaussian elimination with partial pivoting and a Cholesky factor of ``Kc``).
+        """
+        r = self.setting.r
+        with mp.workdps(self.prec):
+            Sc, Kc, _ = self._lists(tau)
+            A = [[Sc[i][j] - target * Kc[i][j] for j in range(r)] for i in range(r)]
+            det = mp.mpf(1)
+            for j in range(r):
+                piv = max(range(j, r), key=lambda i: abs(A[i][j]))
+                if A[piv][j] == 0:
+                    return mp.mpf(0)
+                if piv != j:
+                    A[j], A[piv] = A[piv], A[j]
+                    det = -det
+                det *= A[j][j]
+                inv = 1 / A[j][j]
+                for i in range(j + 1, r):
+                    f = A[i][j] * inv
+                    if f:
+                        row_i, row_j = A[i], A[j]
+                        for q in range(j + 1, r):
+                            row_i[q] -= f * row_j[q]
+            kdet = mp.mpf(1)
+            L = [[mp.mpf(0)] * r for _ in range(r)]
+            for j in range(r):
+                dj = Kc[j][j] - mp.fdot(L[j][:j], L[j][:j])
+                kdet *= dj
+                L[j][j] = mp.sqrt(dj)
+                for i in range(j + 1, r):
+                    L[i][j] = (Kc[i][j] - mp.fdot(L[i][:j], L[j][:j])) / L[j][j]
+            return (det / kdet) * (1 if (r - k) % 2 == 0 else -1)
+
     def spectrum(self, tau: mp.mpf) -> tuple[list[mp.mpf], list[mp.mpf]]:
         """Eigenvalues of ``P`` and its diagonal ``P_ii = e_i^T P e_i`` for ``i <= r*`` at spec time *tau*.
 
@@ -244,10 +281,40 @@ class Kernel:
             return max(0, int(mp.ceil(mp.log10(big * lam_bound))))
 
 
-@lru_cache(maxsize=128)
-def kernel(setting: Setting, prec: int) -> Kernel:
-    """The cached :class:`Kernel` of *setting* at *prec* working digits."""
-    return Kernel(setting, prec)
+class _KernelCache:
+    """One base :class:`Kernel` per setting, at the highest precision asked for (plus a headroom);
+    a request at lower precision is served by a view of it that works at the requested digits
+    (its stored numbers carry more digits than needed, which only removes rounding of the inputs)."""
+
+    HEADROOM = 16
+    SIZE = 64
+
+    def __init__(self) -> None:
+        self._base: dict[Setting, Kernel] = {}
+        self._views: dict[tuple[Setting, int], Kernel] = {}
+
+    def __call__(self, setting: Setting, prec: int) -> Kernel:
+        key = (setting, prec)
+        if key in self._views:
+            return self._views[key]
+        base = self._base.get(setting)
+        if base is None or base.prec < prec:
+            if len(self._base) >= self.SIZE:
+                self.cache_clear()
+            base = self._base[setting] = Kernel(setting, prec + self.HEADROOM)
+            self._views = {k: v for k, v in self._views.items() if k[0] != setting}
+        view = copy.copy(base)
+        view.prec = prec
+        self._views[key] = view
+        return view
+
+    def cache_clear(self) -> None:
+        self._base.clear()
+        self._views.clear()
+
+
+#: ``kernel(setting, prec)``: the :class:`Kernel` of *setting* working at *prec* digits (cached).
+kernel = _KernelCache()
 
 
 def _initial_prec(setting: Setting, tau: Any, dps: int) -> int:
