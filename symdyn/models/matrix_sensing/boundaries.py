@@ -105,47 +105,63 @@ def plateau_length(model, params, *, dps: int = 30, certify: bool = False) -> Qu
                     approximations=approx)
 
 
+def _regime(params) -> str | None:
+    from .setting import EXACT, OVER, UNDER
+
+    if "r" not in params or "sigma" not in params:
+        return None
+    r, rs = int(params["r"]), len(params["sigma"])
+    return OVER if r > rs else EXACT if r == rs else UNDER
+
+
+def _sensing(params) -> str:
+    m = params.get("m")
+    return "" if m in (None, "inf") else "sensing: the plateau is at the sensing minimizer Z_k, loss f(Z_k)"
+
+
 def constants(model, params, *, dps: int = 30, certify: bool = False) -> Quantity:
-    can = model.canonical(params, dynamics=False)
-    s = can.setting
-    c = init_constants(s.d, s.r, s.r_star, s.init_seed, dps=dps)
+    params.require("sigma", "d", "r", purpose="the init constants")
+    sigma, d, r = params["sigma"], int(params["d"]), int(params["r"])
+    c = init_constants(d, r, len(sigma), int(params["init_seed"]), dps=dps)
     values = {f"c_{k + 1}": v for k, v in enumerate(c.values)}
     exact = {f"c_{k + 1}": v for k, v in enumerate(c.exact) if len(sp.sstr(v)) <= _SHORT}
     note = _join(f"the c_k are exact rationals (the float64 entries of Ubar are dyadic); the two routes differ by "
                  f"{mp.nstr(c.error, 3)} relative", *c.notes)
     return Quantity(model=model.name, quantity="init-constants", params=params, dps=dps, values=values, exact=exact,
-                    method=c.method, regime=s.regime, note=note)
+                    method=c.method, regime=_regime(params), note=note)
 
 
 def plateau_loss(model, params, *, dps: int = 30, certify: bool = False) -> Quantity:
-    can = model.canonical(params, need=("k",), dynamics=False)
-    s, k = can.setting, can.k
-    if k > s.learnable:
-        from ...errors import ParameterError
+    from ...errors import ParameterError
+    from ...exact import to_mp
 
-        raise ParameterError(f"k={k}: plateau-loss needs k <= min(r, len(sigma)) = {s.learnable} (the plateau after "
-                             f"k components; with r = {s.r} columns at most {s.learnable} are learned)")
-    pl = learning.plateau_loss(s, k, dps=dps)
-    return Quantity(model=model.name, quantity="plateau-loss", params=params, dps=dps, values={"loss": pl.numeric},
-                    exact={"loss": pl.value}, method=pl.method, regime=s.regime,
-                    note=_join("sensing: the plateau is at the sensing minimizer Z_k, loss f(Z_k)" if can.sensing
-                               else ""))
+    params.require("sigma", "r", "k", purpose="plateau-loss")
+    sigma, r, k = params["sigma"], int(params["r"]), int(params["k"])
+    learnable = min(r, len(sigma))
+    if k > learnable:
+        raise ParameterError(f"k={k}: plateau-loss needs k <= min(r, len(sigma)) = {learnable} (the plateau after "
+                             f"k components; with r = {r} columns at most {learnable} are learned)")
+    loss = params["loss_scale"] * sum((x ** 2 for x in sigma[k:]), sp.Integer(0))
+    return Quantity(model=model.name, quantity="plateau-loss", params=params, dps=dps, values={"loss": to_mp(loss, dps)},
+                    exact={"loss": loss}, method="critical point P_{1..k} of the full-observation loss (exact): "
+                    "loss_scale sum_(i > k) sigma_i^2", regime=_regime(params), note=_sensing(params))
 
 
 def step_condition(model, params, *, dps: int = 30, certify: bool = False) -> Quantity:
-    can = model.canonical(params, need=("eta",), dynamics=False)
-    sc = learning.step_condition(can.setting, params["eta"])
-    exact = {"mu_sigma_1": sc.product, "stability_margin": sc.stability_margin,
-             "monotone_margin": sc.monotone_margin, "eta_stable_below": sc.eta_stable_below,
-             "eta_monotone_up_to": sc.eta_monotone_up_to}
     from ...exact import to_mp
 
-    verdict = ("stable and monotone (no overshoot)" if sc.monotone else "stable, not monotone (eta sigma_1 > 1/2 in "
-               "the spec's units: the scalar map overshoots)")
+    params.require("sigma", "eta", purpose="step-condition")
+    rate, s1, eta = 4 * params["loss_scale"], params["sigma"][0], params["eta"]
+    p = rate * eta * s1
+    exact = {"mu_sigma_1": p, "stability_margin": 1 - p, "monotone_margin": sp.Rational(1, 2) - p,
+             "eta_stable_below": 1 / (rate * s1), "eta_monotone_up_to": 1 / (2 * rate * s1)}
+    verdict = ("stable and monotone (no overshoot)" if p <= sp.Rational(1, 2) else "stable, not monotone (mu sigma_1 "
+               "> 1/2: the scalar map overshoots)")
     return Quantity(model=model.name, quantity="step-condition", params=params, dps=dps,
                     values={k: to_mp(v, dps) for k, v in exact.items()}, exact=exact,
                     method="exact rational conditions of the scalar map (spec 2.4), mu = 4 loss_scale eta",
-                    regime=can.setting.regime, note=_join(verdict, *sc.notes))
+                    regime=_regime(params), note=_join(verdict, "with sensing replace sigma_1 by (1 + delta) sigma_1 "
+                                                       "(RIP constant delta)"))
 
 
 COMPUTED = {

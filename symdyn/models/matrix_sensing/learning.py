@@ -696,7 +696,9 @@ def final_state(setting: Setting) -> FinalState:
     desc = {
         OVER: "UU^T -> X* (the extra columns stay at O(alpha) and decay like 1/(2t))",
         EXACT: "UU^T -> X*",
-        UNDER: f"UU^T -> the top-{s.r} truncation of X*; components {s.r + 1}..{s.r_star} are never learned",
+        UNDER: f"UU^T -> the top-{s.r} truncation of X*; " + (
+            f"component {s.r_star} is" if s.r + 1 == s.r_star else f"components {s.r + 1}..{s.r_star} are")
+        + " never learned",
     }[s.regime]
     return FinalState(s.regime, lam, loss, desc, ("full observation; with sensing the limit is the sensing minimizer "
                                                   "Z_r (glrl.sensing_minimizer) and its loss f(Z_r)",))
