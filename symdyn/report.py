@@ -327,7 +327,9 @@ def _settings(model: "Model", params: Any, *, n, seeds, times, sizes, seed, leve
             ex = dict(_GENERIC)
         p = params if not isinstance(params, Mapping) else model.params(**dict(params))
     times = list(ex["times"]) if times is None else list(times)
-    n = int(ex["n"]) if n is None else n
+    if n is None:  # a simulator whose size the parameters fix (Simulator.default_size) takes it from them
+        fixed = model.simulator().default_size(p) if model.has("simulate") else None
+        n = int(ex["n"]) if fixed is None else fixed
     seeds = int(ex["seeds"]) if seeds is None else seeds
     if isinstance(sizes, str):
         if sizes.strip().lower() != "none":

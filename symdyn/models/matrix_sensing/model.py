@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..base import PackagedModel
 from . import spec
+from .presets import PRESETS
 from .setting import REGIMES
 
 __all__ = ["MatrixSensing"]
@@ -38,8 +39,7 @@ class MatrixSensing(PackagedModel):
     #: Built-in example of ``symdyn report matrix-sensing``: the staircase under full observation (spec 2.5);
     #: the report adds one run with m = 2500 measurements (the preset staircase-sensing).
     report_example = {
-        "params": {"sigma": "3,2,1", "d": "30", "r": "5", "alpha": "1e-8", "eta": "1/100"},
-        "n": 30,
+        "params": {k: v for k, v in PRESETS["staircase"].params.items() if k != "m"},
         "seeds": 1,
         "times": ["0", "400", "1400", "2500"],
         "sizes": None,

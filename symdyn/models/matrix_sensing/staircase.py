@@ -25,11 +25,12 @@ from matplotlib.figure import Figure
 from ... import tex as ltx
 from .conditional import InstanceTheory
 from .instance import init_constants
+from .presets import PRESETS
 
 __all__ = ["staircase", "report_sections", "SENSING_M"]
 
 #: Measurements of the report's run with sensing (the preset staircase-sensing).
-SENSING_M = 2500
+SENSING_M = int(PRESETS["staircase-sensing"].params["m"])
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
