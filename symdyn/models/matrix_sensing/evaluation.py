@@ -25,7 +25,7 @@ learning steps themselves are predicted exactly (``boundary learning-time eta=..
 >>> p = m.params(sigma="3,2,1", d="30", r="5", alpha="1e-30")
 >>> tr = m.evaluate(p, ["70"], dps=20, observables=["lambda_3", "loss", "rank"])
 >>> [sd.mp_to_decimal(tr[o][0], 12) for o in ("lambda_3", "loss", "rank")]
-['0.561697330066', '0.0474658765911', '2.00000000000']
+['0.561697326312', '0.0480273084405', '3.00000000000']
 """
 
 from __future__ import annotations
