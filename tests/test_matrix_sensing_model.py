@@ -297,3 +297,12 @@ def test_staircase_figure_has_log_axes_and_the_predicted_steps():
     assert data["predicted"] == {k: v for k, v in data["simulated"].items()}          # A1: 0 steps off
     vertical = [ln for ln in ax_e.get_lines() if len(set(ln.get_xdata())) == 1]
     assert sorted(float(ln.get_xdata()[0]) for ln in vertical) == sorted(data["predicted"].values())
+
+
+def test_under_parameterized_check_tests_the_final_loss():
+    p = M.params(**{**SMALL, "r": "2"}, eta="1/50")
+    res = check(M, p, seeds=1, times=["0", "1500"])
+    rows = {(r.observable, str(r.t)): r for r in res.rows}
+    final = rows[("loss", "1500")]
+    assert res.passed and final.tested and final.theory == pytest.approx(0.25) and final.max_deviation < 1e-6
+    assert _events(res)["learning_step_3"].theory == math.inf and _events(res)["learning_step_3"].tested
