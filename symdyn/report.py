@@ -380,10 +380,13 @@ def _compute(ctx: ReportContext, progress: Any) -> None:
     t0 = _time.perf_counter()
     if model.has("boundary"):
         for q in model.quantity_specs:
-            try:
-                ctx.quantities.append((q.name, model.boundary(q.name, p, dps=s["dps"]), ""))
-            except SymdynError as exc:
-                ctx.quantities.append((q.name, None, str(exc)))
+            members = q.members(p) if q.index is not None and q.index not in p else ()
+            cases = [(f"{q.name} ({q.index}={i})", p.replace(**{q.index: sp.Integer(i)})) for i in members]
+            for label, qp in cases or [(q.name, p)]:
+                try:
+                    ctx.quantities.append((label, model.boundary(q.name, qp, dps=s["dps"]), ""))
+                except SymdynError as exc:
+                    ctx.quantities.append((label, None, str(exc)))
     if model.has("limit"):
         try:
             ctx.limit = model.limit(p, dps=s["dps"])

@@ -498,6 +498,8 @@ def number(x: Any, digits: int = 15) -> str:
         if xf != xf:
             return "--"
         text = f"{xf:.{digits}g}"
+    if text in ("inf", "-inf"):
+        return "$" + text.replace("inf", r"\infty") + "$"
     if "e" in text:
         mant, _, exp = text.partition("e")
         return f"${mant} \\times 10^{{{int(exp)}}}$"

@@ -19,9 +19,10 @@ _REGISTRY: dict[str, str] = {
     "rank-one-denoising": "symdyn.models.rank_one_denoising",
     "spiked-wigner": "symdyn.models.spiked_wigner",
     "deep-factorization": "symdyn.models.deep_factorization",
+    "matrix-sensing": "symdyn.models.matrix_sensing",
 }
 _CACHE: dict[str, Model] = {}
-_PLANNED = ("matrix-sensing",)
+_PLANNED: tuple[str, ...] = ()
 
 
 def register(obj: Model, *, replace: bool = False) -> Model:

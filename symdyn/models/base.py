@@ -146,7 +146,9 @@ class QuantitySpec:
     """A named scalar: threshold, critical ratio, outlier, learning time, interval end, ...
 
     ``needs`` lists the parameters it depends on; ``index`` names the parameter that
-    selects one member of an indexed quantity (``learning-time`` with ``k=2``).
+    selects one member of an indexed quantity (``learning-time`` with ``k=2``), and
+    ``size`` (a parameter name or a function of the parameters) how many members there
+    are, so that a consumer (the report) can list all of them.
     """
 
     name: str
@@ -155,6 +157,16 @@ class QuantitySpec:
     certifiable: bool = False
     index: str | None = None
     latex: str = ""
+    size: Size = None
+
+    def members(self, params: Params) -> tuple[int, ...]:
+        """The index values ``1..size`` for *params* (``()`` for a scalar quantity or an unknown size)."""
+        if self.index is None or self.size is None:
+            return ()
+        try:
+            return tuple(range(1, _size(self.size, params) + 1))
+        except (KeyError, ParameterError):
+            return ()
 
 
 @dataclass(frozen=True)

@@ -151,8 +151,9 @@ class Simulator(ABC):
         params.require(self.size_parameter, purpose="the simulation's size")
         fixed = int(params[self.size_parameter])
         if n is not None and int(n) != fixed:
-            raise ParameterError(f"the simulated size {self.size_name} is the parameter {self.size_parameter} = "
-                                 f"{fixed}: drop --n (or pass --n {fixed})")
+            raise ParameterError(f"--n {n} contradicts the parameters: the simulated size {self.size_name} is the "
+                                 f"parameter {self.size_parameter} = {fixed} ({self.size_help}); drop --n "
+                                 f"(or pass --n {fixed})")
         return fixed
 
     @abstractmethod
