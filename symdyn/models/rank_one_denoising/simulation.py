@@ -38,9 +38,8 @@ from ...simulate.chiral import (
     Flow, LinearTrajectory, Steps, dense_bytes, dense_dynamics, gram_bytes, gram_dynamics,
     iterate_gd, lanczos_bytes, lanczos_dynamics, unscale,
 )
-from ...simulate.driver import check_run_arguments, run_trials
 from ...simulate.memory import available_memory, format_bytes
-from ...simulate.result import SimulationResult, Simulator
+from .._spectral_simulator import MAX_STEPS, SpectralSimulator
 from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
@@ -53,8 +52,6 @@ _FLOW_OBSERVABLE = {"F1": ("energy",), "F2": ("a_share",), "F3": ("norm_sq",), "
 _OUTER_BLOCK = 1 << 16    # entries of the temporary used to add theta u v^T to Z
 _EXPM_MAX = 1200          # p + n above which method=expm is refused
 _ODE_MAX = 20000          # p + n above which method=ode is refused
-MAX_STEPS = 1000          # default Lanczos step cap (the memory estimate counts its basis)
-LANCZOS_TOL = 1e-13
 
 # Cost model for method=auto (seconds per trial), fitted to single-threaded measurements on the
 # 2-core development machine (benchmarks/bench_simulate.py prints the measurements it rests on):
@@ -149,7 +146,7 @@ class _Setup:
         return {"p": self.p, "n": self.n}
 
 
-class RankOneSimulator(Simulator):
+class RankOneSimulator(SpectralSimulator):
     """Seeded finite-size simulator of ``rank-one-denoising`` (see the module docstring).
 
     >>> import symdyn as sd
@@ -163,10 +160,6 @@ class RankOneSimulator(Simulator):
     methods = METHODS
     size_name = "n"
     size_help = "Column dimension n of the p x n matrix; p = round(c n)."
-    options = frozenset({"threads"})
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
 
     # ------------------------------------------------------------------ parameters
     def _canonical(self, params: Params) -> Canonical:
@@ -333,46 +326,19 @@ class RankOneSimulator(Simulator):
         )
 
     # ------------------------------------------------------------------ running
-    def run(
-        self,
-        params: Params,
-        times: Sequence[Any],
-        *,
-        n: int,
-        trials: int,
-        seed: int = 0,
-        method: str = "auto",
-        observables: Sequence[str] | None = None,
-        progress: Any = None,
-        max_steps: int = MAX_STEPS,
-        tol: float = LANCZOS_TOL,
-        threads: int | None = None,
-    ) -> SimulationResult:
-        """Simulate ``trials`` independent instances; trial ``i`` uses ``spawn_streams(seed, trials)[i]``.
+    def draw(self, setup: _Setup, rng: np.random.Generator) -> Instance:
+        return draw_instance(rng, setup.p, setup.n, setup.theta, setup.alpha, setup.beta, setup.kappa,
+                             sqrt1ma2=setup.sa, sqrt1mb2=setup.sb)
 
-        ``max_steps`` and ``tol`` control the Lanczos route; ``threads`` limits the BLAS thread pools
-        during the run (``None``: unchanged; see :mod:`symdyn.simulate.threads`).
-        """
-        check_run_arguments(trials, seed, tol)
-        setup = self.plan(params, times, n=n, method=method, observables=observables, max_steps=max_steps)
+    @staticmethod
+    def label(setup: _Setup) -> str:
+        return f"simulate {setup.p}x{setup.n} ({setup.method})"
 
-        def trial(rng: np.random.Generator):
-            inst = draw_instance(rng, setup.p, setup.n, setup.theta, setup.alpha, setup.beta, setup.kappa,
-                                 sqrt1ma2=setup.sa, sqrt1mb2=setup.sb)
-            return self._trial(setup, inst, max_steps=int(max_steps), tol=tol)
-
-        out = run_trials(trial, trials=int(trials), seed=int(seed), observables=setup.observables,
-                         n_times=len(setup.times), label=f"simulate {setup.p}x{setup.n} ({setup.method})",
-                         progress=progress, threads=threads, tol=tol)
-        notes = list(setup.notes) + list(out.notes)
+    @staticmethod
+    def unit_notes(setup: _Setup) -> list[str]:
         if setup.x_scale != 1.0 and any(o in ("energy", "norm_sq") for o in setup.observables):
-            notes.append("energy and norm_sq are in the convention's units (X_user = x_scale X_canonical)")
-        return SimulationResult(
-            model=self.model.name, params=params, sizes={"p": setup.p, "n": setup.n}, trials=int(trials),
-            root_seed=int(seed), times=setup.times, time_name=self.model.time_name(params), values=out.values,
-            method=setup.method, seconds=out.seconds, memory_bytes=setup.memory,
-            effective=self._effective(setup), extra=out.extra, notes=tuple(notes),
-        )
+            return ["energy and norm_sq are in the convention's units (X_user = x_scale X_canonical)"]
+        return []
 
     def _effective(self, s: _Setup) -> dict[str, float]:
         """``c = p/n`` and, above threshold, the predicted outlier amplitude and its finite-n s.d. (spec 5.2)."""

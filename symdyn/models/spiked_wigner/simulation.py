@@ -39,9 +39,8 @@ from ...errors import ParameterError
 from ...exact import to_float
 from ...params import Params
 from ...simulate.chiral import Flow, Steps, unscale
-from ...simulate.driver import check_run_arguments, run_trials
 from ...simulate.memory import available_memory, format_bytes
-from ...simulate.result import SimulationResult, Simulator
+from .._spectral_simulator import MAX_STEPS, SpectralSimulator
 from ...simulate.symmetric import (
     SymmetricTrajectory, dense_bytes, dense_dynamics, eigh_bytes, eigh_dynamics, iterate_gd, lanczos_bytes,
     lanczos_dynamics,
@@ -55,8 +54,6 @@ OBSERVABLES = ("m", "energy", "N", "Q")
 _BLOCK = 256             # block size of the in-place symmetrisation
 _EXPM_MAX = 1200         # n above which method=expm is refused
 _ODE_MAX = 20000         # n above which method=ode is refused
-MAX_STEPS = 1000
-LANCZOS_TOL = 1e-13
 
 # Cost model of method=auto (seconds per trial), same constants as the rank-one simulator
 # (benchmarks/bench_simulate.py): eigh with vectors about 3e-10 n^3 s; Lanczos k streaming passes
@@ -140,7 +137,7 @@ class _Setup:
         return {"n": self.n}
 
 
-class SpikedWignerSimulator(Simulator):
+class SpikedWignerSimulator(SpectralSimulator):
     """Seeded finite-size simulator of ``spiked-wigner`` (see the module docstring).
 
     >>> import symdyn as sd
@@ -153,10 +150,6 @@ class SpikedWignerSimulator(Simulator):
     methods = METHODS
     size_name = "n"
     size_help = "Dimension n of the n x n matrix Y."
-    options = frozenset({"threads"})
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
 
     def _canonical(self, params: Params) -> Canonical:
         return canonical(params, need=("theta", "alpha"))
@@ -289,44 +282,18 @@ class SpikedWignerSimulator(Simulator):
                       prop=prop, method=chosen, observables=wanted, memory=memory, notes=tuple(notes))
 
     # ------------------------------------------------------------------ running
-    def run(
-        self,
-        params: Params,
-        times: Sequence[Any],
-        *,
-        n: int,
-        trials: int,
-        seed: int = 0,
-        method: str = "auto",
-        observables: Sequence[str] | None = None,
-        progress: Any = None,
-        max_steps: int = MAX_STEPS,
-        tol: float = LANCZOS_TOL,
-        threads: int | None = None,
-    ) -> SimulationResult:
-        """Simulate ``trials`` independent instances; trial ``i`` uses ``spawn_streams(seed, trials)[i]``.
+    def draw(self, setup: _Setup, rng: np.random.Generator) -> Instance:
+        return draw_instance(rng, setup.n, setup.theta, setup.alpha, sqrt1ma2=setup.sa)
 
-        ``threads`` limits the BLAS thread pools during the run (``None``: unchanged).
-        """
-        check_run_arguments(trials, seed, tol)
-        setup = self.plan(params, times, n=n, method=method, observables=observables, max_steps=max_steps)
+    @staticmethod
+    def label(setup: _Setup) -> str:
+        return f"simulate n={setup.n} ({setup.method})"
 
-        def trial(rng: np.random.Generator):
-            inst = draw_instance(rng, setup.n, setup.theta, setup.alpha, sqrt1ma2=setup.sa)
-            return self._trial(setup, inst, max_steps=int(max_steps), tol=tol)
-
-        out = run_trials(trial, trials=int(trials), seed=int(seed), observables=setup.observables,
-                         n_times=len(setup.times), label=f"simulate n={setup.n} ({setup.method})",
-                         progress=progress, threads=threads, tol=tol)
-        notes = list(setup.notes) + list(out.notes)
+    @staticmethod
+    def unit_notes(setup: _Setup) -> list[str]:
         if setup.x_scale != 1.0 and "energy" in setup.observables:
-            notes.append("energy is in the convention's units (Y_user = sigma Y_canonical)")
-        return SimulationResult(
-            model=self.model.name, params=params, sizes={"n": setup.n}, trials=int(trials), root_seed=int(seed),
-            times=setup.times, time_name=self.model.time_name(params), values=out.values, method=setup.method,
-            seconds=out.seconds, memory_bytes=setup.memory, effective=self._effective(setup), extra=out.extra,
-            notes=tuple(notes),
-        )
+            return ["energy is in the convention's units (Y_user = sigma Y_canonical)"]
+        return []
 
     @staticmethod
     def _effective(s: _Setup) -> dict[str, float]:
