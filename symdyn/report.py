@@ -250,7 +250,9 @@ def _convergence_section(conv: Any, fig: str | None) -> ltx.Section:
                "rrrrrrrr"),
         f"Weighted least-squares fit of $\\log \\mathrm{{RMS}}$ on $\\log n$: slope {f.slope:.3f}, "
         f"{int(round(100 * f.confidence))}\\% interval [{lo:.3f}, {hi:.3f}] ($\\chi^2$ = {f.chi2:.3g} with "
-        f"{f.dof} degrees of freedom, Birge ratio {f.birge:.3g}). "
+        f"{f.dof} degrees of freedom, Birge ratio {f.birge:.3g}; "
+        + (f"the scale of the errors is estimated from the residuals, Student-$t$ quantile with {f.dof} degrees "
+           "of freedom). " if f.dof > 0 else "two sizes: the per-size errors are trusted, normal quantile). ")
         + _expected_text(conv)
         + ("At every size the bias is below the fluctuations." if conv.bias_below_fluctuation
            else "The bias is \\textbf{not} below the fluctuations at every size."),

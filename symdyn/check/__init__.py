@@ -72,8 +72,11 @@ Convergence in the size
 :func:`convergence` runs a ladder of sizes and fits ``log RMS = a + b log n`` by
 weighted least squares, where ``RMS`` is the root mean square over trials and
 rows of ``x_ij - prediction_j``, with delta-method standard errors from the
-per-trial squared deviations; the slope's interval is inflated by the Birge
-ratio when the points scatter more than their errors.  Fluctuations of order
+per-trial squared deviations as relative weights.  With three or more sizes the
+scale of those errors is estimated from the residuals (the Birge ratio) and the
+slope's interval uses Student's t with ``sizes - 2`` degrees of freedom, so that
+a 95% interval covers the true slope in 95% of ladders even when the per-size
+errors are off by a common factor.  Fluctuations of order
 ``n^(-1/2)`` give ``b = -1/2`` (the model states its expected slope,
 ``Model.convergence_slope``); the bias (the part of the deviation that does
 not average out) is estimated separately.
