@@ -51,8 +51,8 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
 
     >>> import symdyn as sd
     >>> m = sd.model("rank-one-denoising")
-    >>> lim = m.limit(m.params(c="1/2", theta="6/5", alpha="2/5", beta="-1/2"), dps=20, check=False)
-    >>> str(lim.regime), sd.mp_to_decimal(lim.values["m_u"], 20)
+    >>> lim = m.limit(m.params(c="1/2", theta="6/5", alpha="2/5", beta="-1/2"), dps=25, check=False)
+    >>> str(lim.regime), sd.mp_to_decimal(lim.values["m_u"], 20)   # -sqrt(zeta_u) = -0.7505248259174656732053...
     ('above-threshold', '-0.75052482591746567321')
     """
     from ...params import check_dps
