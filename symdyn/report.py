@@ -568,6 +568,7 @@ def report(
     summary = {
         "model": model.name,
         "params": p.to_json(),
+        "params_exact": p.exact_json(),
         "example": params is None,
         "settings": _settings_text(settings),
         "capabilities": sorted(model.capabilities),

@@ -137,6 +137,7 @@ class CheckResult:
             "verdict": self.verdict,
             "model": self.model,
             "params": self.params.to_json(),
+            "params_exact": self.params.exact_json(),
             "source": self.source,
             "dps": self.dps,
             "n": self.n,
@@ -163,6 +164,7 @@ class CheckResult:
         }
         if self.theory_params is not self.params:
             out["theory_params"] = self.theory_params.to_json()
+            out["theory_params_exact"] = self.theory_params.exact_json()
         if self.convergence is not None:
             out["convergence"] = self.convergence.to_json()
         return out
