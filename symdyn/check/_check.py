@@ -22,13 +22,14 @@ from ._predictions import (
 from ._rows import DEFAULT_LEVEL, Row, check_level
 from ._sign_risk import SIGN_RISK_SIGMAS, SignReport, finite_size_effects, sign_analysis
 from ._stats import fstr as _fstr
+from ..tex import Prose
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models.base import Model
     from ..progress import Progress
     from ..simulate.result import SimulationResult
 
-__all__ = ["CheckResult", "check", "SKEW_CAVEAT"]
+__all__ = ["CheckResult", "check", "SKEW_CAVEAT", "observable_tex"]
 
 #: Rows with |sample skewness| / sqrt(trials) above this get a caveat: the first-order Edgeworth error of
 #: the Student-t tail at the Holm-corrected levels then reaches a factor of about two.
@@ -168,6 +169,22 @@ class CheckResult:
         if self.convergence is not None:
             out["convergence"] = self.convergence.to_json()
         return out
+
+
+def observable_tex(model: "Model", name: str, t: Any = None) -> str:
+    """LaTeX math of an observable (``m_u(t)``), at time ``t`` when given (``m_u(20)``); events have no time."""
+    symbol = ""
+    for kind in ("observable", "event"):
+        try:
+            symbol = getattr(model, kind)(name).latex_of(name)
+            break
+        except (SymdynError, AttributeError, KeyError):
+            continue
+    if not symbol:
+        symbol = r"\mathrm{" + name.replace("_", r"\_") + "}"
+    if t is not None:
+        symbol = symbol[:-3] + f"({t})" if symbol.endswith("(t)") else f"{symbol}\\big|_{{t = {t}}}"
+    return symbol
 
 
 def _ratio(r: Row) -> float:
@@ -384,12 +401,16 @@ def _assemble(model: "Model", params: Params, theory_params: Params, preds: Pred
             for o in observables:
                 sign_inputs[o] = {"at_risk": at_risk.get(o), "corrections": corrections.get(o),
                                   "mixture_bias": biases.get(o), "flips": flip_risk.get(o)}
-            caveats.append(
+            observed = ("" if sign_report.observed_wrong is None else
+                        f", observed {sign_report.wrong_trials}/{sign_report.trials}")
+            at_risk_text = f"; {len(sign_report.rows_at_risk)} row(s) at risk"
+            caveats.append(Prose(
                 f"finite-n sign risk: |amplitude| = {abs(sign.amplitude):.3g} is {sign_report.ratio:.2f} sigma_n "
                 f"(sigma_n = {sign.sigma:.3g}); predicted wrong-sign probability {sign.predicted_wrong:.3g}"
-                + ("" if sign_report.observed_wrong is None else
-                   f", observed {sign_report.wrong_trials}/{sign_report.trials}")
-                + f"; {len(sign_report.rows_at_risk)} row(s) at risk")
+                + observed + at_risk_text,
+                f"finite-$n$ sign risk: $|{sign.amplitude_latex}| = {abs(sign.amplitude):.3g}$ is "
+                f"${sign_report.ratio:.2f}\\,\\sigma_n$ ($\\sigma_n = {sign.sigma:.3g}$); predicted wrong-sign "
+                f"probability {sign.predicted_wrong:.3g}" + observed + at_risk_text))
     rows: list[Row] = []
     cond_values = {} if conditional is None else dict(conditional.values)
     for o in observables:
@@ -413,12 +434,15 @@ def _assemble(model: "Model", params: Params, theory_params: Params, preds: Pred
     skewed = [r for r in rows if r.tested and r.skewness is not None
               and abs(r.skewness) / math.sqrt(r.trials) > SKEW_CAVEAT]
     if skewed:
-        caveats.append(
+        more = "" if len(skewed) <= 6 else f" and {len(skewed) - 6} more"
+        tail = (f": with {sim.trials} trials the Student-t tail probabilities of these rows may be too small by a "
+                "factor of two or more (more seeds or a larger size help)")
+        caveats.append(Prose(
             "skewed per-trial values in " + ", ".join(f"{r.observable} at {sim.time_name}={r.t} (skewness "
-                                                      f"{r.skewness:.2g})" for r in skewed[:6])
-            + ("" if len(skewed) <= 6 else f" and {len(skewed) - 6} more")
-            + f": with {sim.trials} trials the Student-t tail probabilities of these rows may be too small by a "
-              "factor of two or more (more seeds or a larger size help)")
+                                                      f"{r.skewness:.2g})" for r in skewed[:6]) + more + tail,
+            "skewed per-trial values in " + ", ".join(f"${observable_tex(model, r.observable, r.t)}$ (skewness "
+                                                      f"${r.skewness:.2g}$)" for r in skewed[:6]) + more
+            + tail.replace("Student-t", "Student-$t$")))
     return CheckResult(
         model=model.name, params=params, theory_params=theory_params, source=preds.source, dps=dps, n=n,
         sizes=dict(sim.sizes), trials=sim.trials, seed=seed, times=tuple(preds.times), time_name=sim.time_name,
