@@ -586,8 +586,16 @@ def typeset(text: str) -> str:
     return text.latex if isinstance(text, Prose) else escape(text)
 
 
+_TT_ESCAPES = {"_": r"\char95{}", "^": r"\char94{}", "~": r"\char126{}"}
+
+
 def code(text: str) -> str:
-    return r"\texttt{" + escape(text) + "}"
+    """Typewriter text (a command line, a file name) with the characters printed as they are.
+
+    >>> code("symdyn report --out my_dir")
+    '\\\\texttt{symdyn report --out my\\\\char95{}dir}'
+    """
+    return r"\texttt{" + "".join(_TT_ESCAPES.get(ch) or escape(ch) for ch in text) + "}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, caption: str = "") -> str:
@@ -601,11 +609,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, capt
     return "\n".join(lines)
 
 
-def figure(name: str, caption: str, width: str = "0.9\\linewidth") -> str:
-    """A figure that stays where it is written (no float): image and caption kept together."""
-    return "\n".join([r"\par\medskip\noindent\begin{minipage}{\linewidth}\centering",
-                      f"\\includegraphics[width={width}]{{{name}}}\\par\\smallskip",
-                      r"{\small\textbf{Figure.} " + caption + "}", r"\end{minipage}\par\medskip"])
+def figure(name: str, caption: str, width: str = "0.9\\linewidth", label: str = "") -> str:
+    """A numbered figure (a float placed here or at the top of a page) with its caption and ``\\label``."""
+    return "\n".join([r"\begin{figure}[!htbp]", r"\centering",
+                      f"\\includegraphics[width={width}]{{{name}}}",
+                      r"\caption{" + caption + "}" + (f"\\label{{{label}}}" if label else ""), r"\end{figure}"])
 
 
 def inline(expr: Any) -> str:
