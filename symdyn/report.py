@@ -251,6 +251,9 @@ def _check_section(model: "Model", res: "CheckResult", sign_fig: str | None) -> 
     verdict = {"agree": r"\textbf{the theory agrees with the simulation}",
                "disagree": r"\textbf{the theory DISAGREES with the simulation}",
                "inconclusive": r"\textbf{inconclusive} (no row could be tested)"}[res.verdict]
+    if res.weak_evidence:
+        verdict += (f", with weak evidence (a true theory fails up to {100 * res.level:g}\\% of such checks: to be "
+                    "confirmed with other seeds)")
     body = [
         f"Simulation: ${sizes}$, {res.trials} independent trials from root seed {res.seed} (how the trials' "
         f"random streams derive from it: Section~\\ref{{sec:reproducibility}}), simulation method "
