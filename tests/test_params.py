@@ -127,3 +127,12 @@ def test_exponent_limit_is_inclusive_and_symmetric():
     for text in (f"1e{E + 1}", f"1e-{E + 1}", f"1/1e{E + 1}"):
         with pytest.raises(sd.ParameterError, match=f"exponent beyond \\+-{E}"):
             parse_number(text)
+
+
+def test_precision_range_is_inclusive_at_both_ends():
+    from symdyn.params import MAX_DPS, MIN_DPS, check_dps
+
+    assert check_dps(MIN_DPS) == MIN_DPS and check_dps(MAX_DPS) == MAX_DPS
+    for bad in (MIN_DPS - 1, MAX_DPS + 1):
+        with pytest.raises(sd.ParameterError, match="outside the supported range"):
+            check_dps(bad)
