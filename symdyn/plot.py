@@ -251,8 +251,15 @@ def plot_convergence(conv: "ConvergenceResult", *, ax: Any = None) -> tuple[Figu
     """The convergence ladder: RMS deviation and bias against the size (log-log) with the fit and a guide of
     the model's expected slope."""
     pts = conv.points
+    try:
+        from .models import model as get_model
+
+        model = get_model(conv.model)
+    except SymdynError:  # a model outside the registry: plain names
+        model = None
     title = (f"{conv.model}: {_param_text(conv.params)}\n"
-             f"{', '.join(conv.observables)} at {conv.time_name} = {', '.join(str(t) for t in conv.times)}")
+             f"{', '.join(mathtext(model, o) for o in conv.observables)} at ${conv.time_name}$ = "
+             f"{', '.join(str(t) for t in conv.times)}")
     return plot_power_law([p.n for p in pts], [p.rms for p in pts], [p.rms_stderr for p in pts],
                           bias=[p.bias_rms for p in pts], bias_upper=[p.bias_upper for p in pts], fit=conv.fit,
                           title=title, ax=ax, expected_slope=conv.expected_slope, size_name=conv.size_name)
