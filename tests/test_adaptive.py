@@ -69,6 +69,38 @@ def test_a_method_that_cannot_converge_is_reported():
     assert not run.converged and "still differ" in run.notes[0]
 
 
+class Geometric(ExpSeries):
+    """exp(t) plus an error of exactly 10^-level that shrinks one digit per refinement: the driver must go on
+    until the two evaluations differ by less than the requested precision, not stop digits early."""
+
+    def __init__(self, start: int = 15) -> None:
+        super().__init__(start)
+
+    def refine(self, level):
+        return level + 1
+
+    def values(self, t_exact, level, dps, names):
+        self.calls.append((float(t_exact), level, dps))
+        with mp.workdps(dps):
+            return {"f": mp.exp(mp.mpf(t_exact)) + mp.mpf(10) ** (-level)}
+
+
+def test_the_estimate_is_the_difference_of_the_two_evaluations_and_meets_the_precision():
+    dps = 20
+    k = Geometric()
+    run = evaluate_times(k, [(1, 1)], ["f"], dps=dps)
+    est = run.values["f"][0]
+    (t1, l1, p1), (t2, l2, p2) = k.calls[-2:]
+    v1 = k.values(t1, l1, p1, ["f"])["f"]
+    v2 = k.values(t2, l2, p2, ["f"])["f"]
+    with mp.workdps(dps + 5):
+        assert abs(est.error - abs(v2 - v1)) <= abs(v2 - v1) * mp.mpf(10) ** (-dps)
+        true = abs(est.value - mp.e)
+    assert est.error <= abs(est.value) * mp.mpf(10) ** (-dps)      # 10^-l1 * 0.9 below the precision
+    assert est.error > abs(est.value) * mp.mpf(10) ** (-dps - 2)   # ... and not far below: it stopped there
+    assert true <= est.error and run.converged
+
+
 class Spy(QuadratureKernel):
     """The real quadrature kernel of a model, recording the levels of its evaluations."""
 
