@@ -299,3 +299,42 @@ def test_the_documented_threshold_false_alarm_is_reported_as_weak_evidence():
     assert not res.passed and res.weak_evidence
     assert 0.0025 < res.min_p_adjusted <= 0.05
     assert "weak evidence" in res.summary()
+
+
+def test_wilson_interval_solves_its_defining_quadratic():
+    """Independent route: the Wilson bounds are the p with |k/n - p| = z sqrt(p (1 - p)/n)."""
+    from symdyn.check._stats import wilson
+
+    z = stats.norm.ppf(0.975)
+    for k, n in ((0, 10), (3, 10), (7, 40), (40, 40), (1, 1000)):
+        ph = k / n
+        # (1 + z^2/n) p^2 - (2 ph + z^2/n) p + ph^2 = 0
+        roots = np.sort(np.roots([1 + z * z / n, -(2 * ph + z * z / n), ph * ph]).real)
+        lo, hi = wilson(k, n)
+        assert (lo, hi) == pytest.approx((max(0.0, roots[0]), min(1.0, roots[1])), abs=1e-12)
+
+
+def test_theory_error_estimates_widen_the_standard_error():
+    vals = np.array([[1.00], [1.02], [0.98], [1.01]])
+    se = float(np.std(vals[:, 0], ddof=1) / 2)
+    plain = compare_rows({"x": [mp.mpf("1.1")]}, {"x": vals}, times=("1",))[0]
+    wide = compare_rows({"x": [mp.mpf("1.1")]}, {"x": vals}, times=("1",), errors={"x": [mp.mpf("0.2")]})[0]
+    assert plain.stderr == pytest.approx(se, rel=1e-6) and plain.rejected
+    assert wide.stderr == pytest.approx(math.sqrt(se**2 + 0.04), rel=1e-6) and not wide.rejected
+
+
+def test_a_row_is_rejected_exactly_when_its_adjusted_p_is_at_most_the_level():
+    vals = np.array([[0.0], [1.0], [2.0], [3.0], [4.0]])          # mean 2, se = sqrt(2.5/5)
+    se = math.sqrt(0.5)
+    for level in (0.05, 0.2):
+        for p_target in (0.5 * level, 0.9 * level, 1.1 * level):
+            shift = stats.t.isf(p_target / 2, 4) * se
+            r = compare_rows({"x": [mp.mpf(2 - shift)]}, {"x": vals}, times=("1",), level=level)[0]
+            assert r.p == pytest.approx(p_target, rel=1e-6)
+            assert r.rejected == (p_target <= level)
+
+
+def test_bias_upper_bound_is_above_the_bias_estimate():
+    conv = convergence(TOY, TOY.params(shift="0.01"), sizes=[100, 400, 1600], seeds=10, times=[0.5, 2], seed=4)
+    assert all(p.bias_upper >= p.bias_rms for p in conv.points)
+    assert any(p.bias_upper > p.bias_rms * 1.01 for p in conv.points)
