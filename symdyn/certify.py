@@ -402,6 +402,7 @@ class CertifiedTrajectory:
         return {
             "model": self.model,
             "params": self.params.to_json() if hasattr(self.params, "to_json") else dict(self.params),
+            "params_exact": self.params.exact_json() if hasattr(self.params, "exact_json") else dict(self.params),
             "dps": self.dps,
             "time_variable": self.time_name,
             "times": [str(t) for t in self.times],

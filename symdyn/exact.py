@@ -20,6 +20,7 @@ exactly, never by a tolerance.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import mpmath as mp
 import sympy as sp
@@ -148,3 +149,18 @@ def mp_to_decimal_directed(x: mp.mpf, dps: int, direction: str) -> str:
     from decimal import Decimal
 
     return str(Decimal(("-" if neg else "") + f"{mantissa}e{exp10}"))
+
+
+def readable(expr: Any) -> str:
+    """An exact value as readable text for terminals and JSON: powers with ``^``, never ``**``.
+
+    SymPy's ``^`` convention (``convert_xor``) reads it back, but the machine-readable form is
+    ``sympy.sstr``; keep that one where a program parses the value.
+
+    >>> import sympy as sp
+    >>> readable(-sp.Integer(2) ** sp.Rational(3, 4) / 2), readable(sp.Rational(6, 5)), readable(sp.sqrt(2) / 2)
+    ('-2^(3/4)/2', '6/5', 'sqrt(2)/2')
+    """
+    if isinstance(expr, tuple):
+        return ",".join(readable(v) for v in expr)
+    return sp.sstr(expr).replace("**", "^") if isinstance(expr, sp.Basic) else str(expr)

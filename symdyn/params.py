@@ -336,7 +336,8 @@ class Vector(Domain):
 
 
 def format_value(value: Any) -> str:
-    """The exact text form of a parameter value: ``"1/2"``, ``"2**(3/4)/2"``, ``"3,2,1"``, ``"F1"``.
+    """The exact, machine-readable text of a parameter value (``sympy.sstr``): ``"1/2"``,
+    ``"2**(3/4)/2"``, ``"3,2,1"``, ``"F1"``.  :func:`symdyn.exact.readable` is the form for people.
 
     >>> format_value((sp.Integer(3), sp.Rational(1, 2))), format_value(sp.Rational(6, 5))
     ('3,1/2', '6/5')
@@ -467,11 +468,25 @@ class Params:
         return Params(self.model, new, self.given | frozenset(values), self.specs)
 
     def to_json(self) -> dict[str, str]:
-        """Exact values as strings (``"1/2"``, ``"2**(3/4)/2"``, ``"F1"``)."""
+        """Values as readable text (``"1/2"``, ``"2^(3/4)/2"``, ``"F1"``): JSON ``params``.
+
+        >>> import symdyn as sd
+        >>> p = sd.model("rank-one-denoising").params(c="1/2", theta="threshold")
+        >>> p.to_json()["theta"], p.exact_json()["theta"]
+        ('2^(3/4)/2', '2**(3/4)/2')
+        """
+        from .exact import readable
+
+        return {k: readable(v) for k, v in self.values.items()}
+
+    def exact_json(self) -> dict[str, str]:
+        """Values in SymPy's machine-readable form (``"2**(3/4)/2"``): JSON ``params_exact``."""
         return {k: format_value(v) for k, v in self.values.items()}
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={format_value(v)}" for k, v in self.values.items())
+        from .exact import readable
+
+        inner = ", ".join(f"{k}={readable(v)}" for k, v in self.values.items())
         return f"Params({self.model}: {inner})"
 
 

@@ -96,8 +96,28 @@ def _as_float(xs: Sequence[Any]) -> np.ndarray:
 
 
 def _param_text(params: "Params", limit: int = 6) -> str:
+    from .exact import readable
+
     given = [k for k in params.values if k in params.given] or list(params.values)[:limit]
-    return ", ".join(f"{k}={params.values[k]}" for k in given[:limit])
+    specs = dict(getattr(params, "specs", None) or {})
+    out = []
+    for k in given[:limit]:
+        symbol = specs[k].latex if k in specs and specs[k].latex else None
+        value = readable(params.values[k])
+        out.append(f"${symbol} = {value}$" if symbol and "," not in value else f"{k}={value}")
+    return ", ".join(out)
+
+
+def mathtext(model: "Model | None", name: str) -> str:
+    """An observable's symbol as matplotlib mathtext (``$m_u(t)$``), from its declaration; else its name."""
+    if model is not None:
+        try:
+            symbol = model.observable(name).latex_of(name)
+        except Exception:  # an event or an undeclared name: its plain name
+            symbol = ""
+        if symbol:
+            return f"${symbol}$"
+    return name
 
 
 def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, model: "Model | None" = None,
@@ -138,13 +158,13 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
         for o in group:
             col = color[o]
             first = o == group[0]
-            tag = f"{group[0]} .. {group[-1]}" if many else o
+            tag = f"{mathtext(model, group[0])} .. {mathtext(model, group[-1])}" if many else mathtext(model, o)
             if curve is not None and o in curve.observables:
                 ax.plot(_as_float(curve.times), _as_float(curve[o]), color=col, lw=1.6,
                         label=f"{tag} theory" if first or not many else None)
             elif result.source != "theory":
                 ax.plot(times, _as_float([rows[(o, t)].theory for t in result.times]), color=col, lw=1.0,
-                        ls="--", marker="_", label=f"{o} predictions")
+                        ls="--", marker="_", label=f"{mathtext(model, o)} predictions")
             if show_trials and o in result.simulation.values:
                 vals = result.simulation.values[o]
                 jit = (rng.random(vals.shape) - 0.5) * 0.012 * max(span, tmax)
@@ -160,15 +180,16 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
             if corrected.any():
                 raw = np.array([r.raw_mean if r.raw_mean is not None else np.nan for r in rs])
                 ax.plot(times[corrected], raw[corrected], "o", mfc="none", mec=col, ms=6, zorder=3,
-                        label=f"{o} raw mean (sign mixture)")
+                        label=f"{mathtext(model, o)} raw mean (sign mixture)")
             bad = np.array([r.rejected for r in rs])
             if bad.any():
                 ax.plot(times[bad], mean[bad], "o", mfc="none", mec="red", ms=12, mew=1.8, zorder=4,
                         label="rejected row")
         ax.grid(True, alpha=0.3)
-        ax.set_ylabel(f"{group[0]} .. {group[-1]}" if many else ", ".join(group))
+        ax.set_ylabel(f"{mathtext(model, group[0])} .. {mathtext(model, group[-1])}" if many
+                      else ", ".join(mathtext(model, o) for o in group))
         ax.legend(fontsize=7, loc="best", framealpha=0.85)
-    axes[-1].set_xlabel(result.time_name)
+    axes[-1].set_xlabel(f"${result.time_name}$")
     axes[-1].set_xlim(left=min(0.0, float(times.min()) if times.size else 0.0) - 0.02 * tmax, right=tmax * 1.02)
     sizes = " x ".join(str(v) for v in result.sizes.values())
     verdict = {"agree": "agrees", "disagree": "DISAGREES", "inconclusive": "inconclusive"}[result.verdict]
@@ -234,8 +255,15 @@ def plot_convergence(conv: "ConvergenceResult", *, ax: Any = None) -> tuple[Figu
     """The convergence ladder: RMS deviation and bias against the size (log-log) with the fit and a guide of
     the model's expected slope."""
     pts = conv.points
+    try:
+        from .models import model as get_model
+
+        model = get_model(conv.model)
+    except SymdynError:  # a model outside the registry: plain names
+        model = None
     title = (f"{conv.model}: {_param_text(conv.params)}\n"
-             f"{', '.join(conv.observables)} at {conv.time_name} = {', '.join(str(t) for t in conv.times)}")
+             f"{', '.join(mathtext(model, o) for o in conv.observables)} at ${conv.time_name}$ = "
+             f"{', '.join(str(t) for t in conv.times)}")
     return plot_power_law([p.n for p in pts], [p.rms for p in pts], [p.rms_stderr for p in pts],
                           bias=[p.bias_rms for p in pts], bias_upper=[p.bias_upper for p in pts], fit=conv.fit,
                           title=title, ax=ax, expected_slope=conv.expected_slope, size_name=conv.size_name)
@@ -263,7 +291,7 @@ def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
         ax.hist(amp, bins=edges, density=True, color=_COLORS[0], alpha=0.55, label=f"{amp.size} trials")
     x = np.linspace(lo, hi, 400)
     ax.plot(x, np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi)), color="black", lw=1.2,
-            label=f"predicted normal law: mean {mu:.3g}, s.d. sigma_n = {sd:.3g}")
+            label=f"predicted normal law: mean {mu:.3g}, s.d. $\\sigma_n$ = {sd:.3g}")
     wrong = x > 0 if mu < 0 else x < 0
     ax.fill_between(x, 0, np.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi)), where=wrong,
                     color=_COLORS[1], alpha=0.25, label=f"predicted wrong sign: {sign.predicted_wrong:.3f}")
@@ -271,8 +299,9 @@ def plot_sign(result: "CheckResult", *, ax: Any = None) -> tuple[Figure, Any]:
     obs = "" if sign.observed_wrong is None else (
         f"; observed {sign.wrong_trials}/{sign.trials} = {sign.observed_wrong:.3f}")
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
-    ax.set_title(f"finite-size {sign.amplitude_label} ({sizes}){obs}", fontsize=9)
-    ax.set_xlabel(sign.amplitude_label)
+    label = getattr(sign.amplitude_label, "latex", sign.amplitude_label)
+    ax.set_title(f"finite-size {label} ({sizes}){obs}", fontsize=9)
+    ax.set_xlabel(label)
     ax.set_ylabel("density")
     top = ax.get_ylim()[1]
     ax.set_ylim(0, top * 1.35)  # room for the legend above the bars

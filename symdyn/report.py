@@ -37,6 +37,7 @@ from . import tex as ltx
 from .errors import ParameterError, SymdynError
 from .params import check_dps
 from .progress import NULL_PROGRESS
+from .check._check import observable_tex
 
 if TYPE_CHECKING:  # pragma: no cover
     from .check import CheckResult
@@ -73,21 +74,50 @@ class Report:
 # ----------------------------------------------------------------------------- sections
 
 
+def _param_symbol(spec: Any, name: str) -> str:
+    """A parameter as mathematics (its declared symbol), else its name in words."""
+    return f"${spec.latex}$" if spec is not None and spec.latex else ltx.escape(name.replace("_", " "))
+
+
+def _value_tex(value: Any) -> str:
+    return ltx.inline(value) if isinstance(value, sp.Basic) else ltx.escape(str(value))
+
+
+def _params_text(model: "Model", params: "Params") -> str:
+    """The given parameters as mathematics: ``$c = 1/2$, $\\theta = 6/5$``."""
+    specs = {s.name: s for s in model.parameter_specs}
+    out = []
+    for name in params.values:
+        if name not in params.given:
+            continue
+        spec, value = specs.get(name), params.values[name]
+        if spec is not None and spec.latex and isinstance(value, sp.Basic):
+            out.append(f"${spec.latex} = {sp.sstr(value) if value.is_Rational else ltx.latex(value)}$")
+        else:
+            out.append(f"{_param_symbol(spec, name)} = {_value_tex(value)}")
+    return ", ".join(out)
+
+
 def _params_section(model: "Model", params: "Params", example_note: str) -> ltx.Section:
     specs = {s.name: s for s in model.parameter_specs}
     rows = []
     for name, value in params.values.items():
         spec = specs.get(name)
-        shown = ltx.inline(value) if isinstance(value, sp.Basic) else ltx.code(str(value))
         src = "given" if name in params.given else "default"
-        rows.append([ltx.code(name), shown, ltx.escape(spec.meaning if spec else ""), src])
-    body = [ltx.escape(model.summary)]
+        rows.append([_param_symbol(spec, name), _value_tex(value), ltx.typeset(spec.meaning) if spec else "", src])
+    body = [ltx.typeset(model.summary)]
     if example_note:
-        body.append(r"\emph{Built-in example:} " + ltx.escape(example_note) + ".")
-    body.append(ltx.table(["parameter", "value", "meaning", ""], rows, "llp{8.2cm}l"))
-    obs = [[ltx.code(o.name), "$" + o.latex + "$" if o.latex else "", ltx.escape(o.meaning)] for o in model.observable_specs]
-    body.append("Observables of the model:")
-    body.append(ltx.table(["name", "symbol", "meaning"], obs, "llp{10cm}"))
+        body.append(r"\emph{Built-in example:} " + ltx.typeset(example_note) + ".")
+    body.append(r"The parameters are listed in Table~\ref{tab:parameters}, the observables in "
+                r"Table~\ref{tab:observables}.")
+    body.append(ltx.table(["parameter", "value", "meaning", "source"], rows, "llp{8.2cm}l",
+                          r"\refstepcounter{table}\label{tab:parameters}Table~\thetable: parameters (given or the "
+                          r"default)."))
+    obs = [["$" + o.latex + "$" if o.latex else ltx.escape(o.name.replace("_", " ")), ltx.typeset(o.meaning)]
+           for o in model.observable_specs]
+    body.append(ltx.table(["observable", "meaning"], obs, "lp{11cm}",
+                          r"\refstepcounter{table}\label{tab:observables}Table~\thetable: the observables of the "
+                          r"model."))
     return ltx.Section("Model and parameters", "\n\n".join(body))
 
 
@@ -101,41 +131,73 @@ def _derivation_section(result: Any, error: str) -> ltx.Section:
     return ltx.Section("Derivation", (intro + "\n\n" if intro else "") + head, tuple(derivation.sections(result)))
 
 
-def _boundaries_section(items: Sequence[tuple[str, Any, str]], dps: int) -> ltx.Section:
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu", "nu",
+          "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
+_SUBSCRIPTS = {"plus": "+", "minus": "-", "star": "*"}
+
+
+def _key_tex(key: str) -> str:
+    """A value's key as a symbol: ``zeta_u`` -> ``\\zeta_{u}``, ``s1`` -> ``s_{1}``, ``lambda_star`` -> ``\\lambda_{*}``."""
+    base, _, sub = key.partition("_")
+    if not sub and base[-1:].isdigit():
+        base, sub = base.rstrip("0123456789"), base[len(base.rstrip("0123456789")):]
+    head = "\\" + base if base in _GREEK else (base if len(base) == 1 else r"\mathrm{" + base + "}")
+    if not sub:
+        return head
+    sub = _SUBSCRIPTS.get(sub, sub if len(sub) == 1 or sub.isdigit() else r"\mathrm{" + sub + "}")
+    return head + "_{" + sub + "}"
+
+
+def _boundaries_section(model: "Model", params: "Params", items: Sequence[tuple[str, Any, str]],
+                        dps: int) -> ltx.Section:
     rows, missing = [], []
+    pspecs = {s.name: s for s in model.parameter_specs}
     for name, b, err in items:
+        spec = model.quantity(name)
+        words = ltx.escape(name.replace("-", " "))
         if b is None:
-            missing.append(r"\item " + ltx.code(name) + ": " + ltx.escape(err))
+            absent = [n for n in spec.needs if params.get(n) is None]
+            if absent:
+                why = "it needs " + ", ".join(
+                    f"{_param_symbol(pspecs.get(n), n)} ({ltx.typeset(pspecs[n].meaning) if n in pspecs else ''})"
+                    for n in absent) + ", which is not given"
+            else:
+                why = "it is not defined for these parameters"
+            missing.append(r"\item " + words + " " + ("$" + spec.latex + "$" if spec.latex else "") + ": " + why + ".")
             continue
         for key, value in b.values.items():
             exact = b.exact.get(key)
-            rows.append([ltx.code(name if key == name or len(b.values) == 1 else f"{name}: {key}"),
-                         ltx.inline(exact) if exact is not None else "--", ltx.number(value, min(dps, 20))])
-    body = ltx.table(["quantity", "closed form", "value"], rows, "llr", f"Values to {min(dps, 20)} significant digits.")
+            symbol = spec.latex if spec.latex and len(b.values) == 1 else _key_tex(key)
+            rows.append([words, "$" + symbol + "$", ltx.inline(exact) if exact is not None else "--",
+                         ltx.number(value, min(dps, 20))])
+    body = ltx.table(["quantity", "symbol", "closed form", "value"], rows, "lllr",
+                     f"Values to {min(dps, 20)} significant digits.")
     if missing:
-        body += "\n\nNot computed for these parameters:\n\\begin{itemize}\n" + "\n".join(missing) + "\n\\end{itemize}"
+        body += "\n\nNot computed:\n\\begin{itemize}\n" + "\n".join(missing) + "\n\\end{itemize}"
     return ltx.Section("Boundaries and constants", body)
 
 
-def _limit_section(lim: Any, err: str, dps: int) -> ltx.Section:
+def _limit_section(model: "Model", lim: Any, err: str, dps: int) -> ltx.Section:
     if lim is None:
-        return ltx.Section("Large-time limit", r"\emph{Not available:} " + ltx.escape(err))
-    body = [f"Regime: \\textbf{{{ltx.escape(str(lim.regime))}}}. " + ltx.prose(lim.conditions)]
-    rows = [[ltx.code(k), ltx.inline(lim.exact[k]) if k in lim.exact else "--", ltx.number(v, min(dps, 20))]
+        return ltx.Section("Large-time limit", r"\emph{Not available:} " + ltx.typeset(err))
+    body = [f"Regime: \\textbf{{{ltx.escape(str(lim.regime).replace('-', ' '))}}}: " + ltx.typeset(lim.conditions)
+            + "."]
+    rows = [["$\\lim_{t\\to\\infty} " + observable_tex(model, k) + "$",
+             ltx.inline(lim.exact[k]) if k in lim.exact else "--", ltx.number(v, min(dps, 20))]
             for k, v in lim.values.items()]
     body.append(ltx.table(["observable", "limit (closed form)", "value"], rows, "llr"))
     if lim.decay is not None:
         d = lim.decay
-        text = "Approach to the limit: " + ltx.code(d.law)
+        text = "Approach to the limit: " + ltx.typeset(d.law)
         if d.time_scale is not None:
             text += ", time scale " + ltx.number(d.time_scale, 8)
         if d.note:
-            text += ". " + ltx.escape(d.note)
+            text += "; " + ltx.typeset(d.note)
         body.append(text + ".")
     if lim.check is not None:
         c = lim.check
         verdict = {True: "passed", False: "FAILED", None: "not performed"}[c.passed]
-        body.append(f"Numerical check ({verdict}): " + ltx.escape(c.description)
+        body.append(f"Numerical check ({verdict}): " + ltx.typeset(c.description)
                     + ("" if c.relative_deviation is None else
                        f"; relative deviation {ltx.number(c.relative_deviation, 3)}") + ".")
     return ltx.Section("Large-time limit", "\n\n".join(body))
@@ -145,35 +207,48 @@ def _limit_section(lim: Any, err: str, dps: int) -> ltx.Section:
 TABLE_COLUMNS = 4
 
 
-def _trajectory_section(traj: Any, fig: str | None) -> ltx.Section:
+def _trajectory_section(model: "Model", traj: Any, fig: str | None) -> ltx.Section:
     names = list(traj.observables)
     err = traj.max_error()
-    body = [f"Deterministic equivalents at {traj.dps} digits (15 shown). Method: " + ltx.escape(traj.method)
+    body = [f"The deterministic equivalents of Table~\\ref{{tab:trajectory}} are computed at {traj.dps} digits and "
+            f"shown to 15 significant digits"
+            + (" (Figure~\\ref{fig:trajectory} compares them with the simulation)" if fig else "")
+            + ". Method: " + ltx.typeset(traj.method)
             + f". Largest error estimate (difference of two independent evaluations): {ltx.number(err, 3)}."]
     for start in range(0, len(names), TABLE_COLUMNS):
         chunk = names[start:start + TABLE_COLUMNS]
-        header = ["$" + traj.time_name + "$"] + [ltx.code(o) for o in chunk]
+        header = ["$" + traj.time_name + "$"] + ["$" + observable_tex(model, o) + "$" for o in chunk]
         rows = [[ltx.inline(t)] + [ltx.number(traj.observables[o][j].value, 15) for o in chunk]
                 for j, t in enumerate(traj.times)]
-        body.append(ltx.table(header, rows, "r" * len(header)))
+        caption = (r"\refstepcounter{table}\label{tab:trajectory}Table~\thetable: deterministic equivalents."
+                   if start == 0 else "")
+        body.append(ltx.table(header, rows, "r" * len(header), caption))
     if traj.notes:
-        body.append("Notes: " + ltx.escape("; ".join(traj.notes)) + ".")
+        body.append("Notes: " + "; ".join(ltx.typeset(n) for n in traj.notes) + ".")
     if fig:
         body.append(ltx.figure(fig, "Theory (lines, dense grid) with the simulation means and 95\\% error bars at the "
-                                 "checked times; faint dots are the individual trials (raw values)."))
+                                 "checked times; faint dots are the individual trials (raw values).",
+                               label="fig:trajectory"))
     return ltx.Section("Trajectory", "\n\n".join(body))
 
 
-def _check_section(res: "CheckResult", sign_fig: str | None) -> ltx.Section:
+def _bare(symbol: str) -> str:
+    return symbol[:-3] if symbol.endswith("(t)") else symbol
+
+
+def _check_section(model: "Model", res: "CheckResult", sign_fig: str | None) -> ltx.Section:
     sim = res.simulation
-    sizes = " \\times ".join(f"{k}={v}" for k, v in res.sizes.items())
+    sizes = " \\times ".join(f"{k} = {v}" for k, v in res.sizes.items())
     verdict = {"agree": r"\textbf{the theory agrees with the simulation}",
                "disagree": r"\textbf{the theory DISAGREES with the simulation}",
                "inconclusive": r"\textbf{inconclusive} (no row could be tested)"}[res.verdict]
+    if res.weak_evidence:
+        verdict += (f", with weak evidence (a true theory fails up to {100 * res.level:g}\\% of such checks: to be "
+                    "confirmed with other seeds)")
     body = [
-        f"Simulation: ${sizes}$, {res.trials} independent trials (trial $i$ uses "
-        f"\\texttt{{SeedSequence({res.seed}).spawn({res.trials})[i]}}), method {ltx.code(sim.method)}, "
-        f"{sim.seconds:.1f}\\,s.",
+        f"Simulation: ${sizes}$, {res.trials} independent trials from root seed {res.seed} (how the trials' "
+        f"random streams derive from it: Section~\\ref{{sec:reproducibility}}), simulation method "
+        f"\\emph{{{ltx.escape(sim.method)}}}, {sim.seconds:.1f}\\,s. Table~\\ref{{tab:rows}} lists the rows.",
         _test_text(res, verdict),
     ]
     tolerant = any(r.test == "tolerance" for r in res.rows)
@@ -186,19 +261,22 @@ def _check_section(res: "CheckResult", sign_fig: str | None) -> ltx.Section:
         t = "--" if r.t is None else ltx.inline(r.t)
         if tolerant:
             tol = "--" if r.tolerance is None else ltx.number(r.tolerance[1], 3) + " + " + ltx.number(r.tolerance[0], 3) + r"$|p|$"
-            rows.append([ltx.code(r.observable), t, ltx.number(r.theory, 10), ltx.number(r.mean, 8),
-                         ltx.number(r.max_deviation, 3), tol, test])
+            rows.append(["$" + _bare(observable_tex(model, r.observable)) + "$", t, ltx.number(r.theory, 10),
+                         ltx.number(r.mean, 8), ltx.number(r.max_deviation, 3), tol, test])
         else:
-            rows.append([ltx.code(r.observable), t, ltx.number(r.theory, 10), ltx.number(r.mean, 8),
+            rows.append(["$" + _bare(observable_tex(model, r.observable)) + "$", t, ltx.number(r.theory, 10),
+                         ltx.number(r.mean, 8),
                          ltx.number(r.stderr, 3), ltx.number(r.z, 3), ltx.number(r.p_adjusted, 3), test])
     tname = "$" + res.time_name + "$"
+    label = r"\refstepcounter{table}\label{tab:rows}Table~\thetable: theory against the simulation, row by row."
     if tolerant:
-        body.append(ltx.table(["obs.", tname, "theory", "mean", "max dev.", "tolerance", "test"], rows, "lrrrrll"))
+        body.append(ltx.table(["obs.", tname, "theory", "mean", "max dev.", "tolerance", "test"], rows, "lrrrrll",
+                              label))
     else:
         body.append(ltx.table(["obs.", tname, "theory", "mean", "s.e.", "$z$", "$p_{\\mathrm{Holm}}$", "test"], rows,
-                              "lrrrrrrl"))
+                              "lrrrrrrl", label))
     if res.caveats:
-        body.append("Caveats:\n\\begin{itemize}\n" + "\n".join(r"\item " + ltx.escape(c) for c in res.caveats)
+        body.append("Caveats:\n\\begin{itemize}\n" + "\n".join(r"\item " + ltx.typeset(c) for c in res.caveats)
                     + "\n\\end{itemize}")
     subs = []
     if res.sign is not None:
@@ -207,19 +285,20 @@ def _check_section(res: "CheckResult", sign_fig: str | None) -> ltx.Section:
             f"{s.wrong_trials}/{s.trials} = {s.observed_wrong:.3g} (95\\% Wilson interval "
             f"{s.interval[0]:.3g}--{s.interval[1]:.3g}; exact binomial test against the prediction: $p$ = "
             f"{ltx.number(s.binomial_p, 3)})")
-        sb = [ltx.escape(s.description) + ".",
+        sb = [ltx.typeset(s.description)[:1].upper() + ltx.typeset(s.description)[1:] + ".",
               f"Predicted wrong-sign probability {s.predicted_wrong:.3g} ($|{s.amplitude_latex}|/\\sigma_n$ = "
               f"{s.ratio:.3g}); observed "
               + obs + ".",
-              ltx.escape("Treatment: " + s.treatment + ".")]
+              "Treatment: " + ltx.typeset(s.treatment) + "."]
         if s.amplitude_sd is not None:
             sb.append(f"Observed amplitude mean {s.amplitude_mean:.4g} and s.d. {s.amplitude_sd:.4g} against "
                       f"${s.amplitude_latex}$ = {s.amplitude:.4g} and $\\sigma_n$ = {s.sigma:.4g}.")
         if sign_fig:
-            sb.append(ltx.figure(sign_fig, "Realised finite-$n$ values of the " + ltx.escape(s.amplitude_label)
+            sb.append("Figure~\\ref{fig:sign} shows the realised amplitudes.")
+            sb.append(ltx.figure(sign_fig, "Realised finite-$n$ values of the " + ltx.typeset(s.amplitude_label)
                                  + " of the trials against the predicted normal law; the shaded area is the "
-                                   "predicted wrong-sign probability.", "0.75\\linewidth"))
-        subs.append(ltx.Section("Finite-n sign risk", "\n\n".join(sb)))
+                                   "predicted wrong-sign probability.", "0.75\\linewidth", label="fig:sign"))
+        subs.append(ltx.Section("Finite-$n$ sign risk", "\n\n".join(sb)))
     return ltx.Section("Theory against simulation", "\n\n".join(body), tuple(subs))
 
 
@@ -234,13 +313,16 @@ def _convergence_section(conv: Any, fig: str | None) -> ltx.Section:
         "$\\mathrm{RMS} = (\\frac{1}{TR}\\sum_{i,j}(x_{ij} - x_j)^2)^{1/2}$, with a delta-method standard error "
         "from the per-trial mean squares. The bias is the part that does not average out, "
         "$(\\frac1R\\sum_j (\\bar x_j - x_j)^2 - \\hat s_j^2)^{1/2}$, with a one-sided 95\\% upper bound. "
-        "The ladder point at the check's own size reuses its simulation; the others use root seeds "
-        "\\texttt{SeedSequence([seed, n])}.",
+        "The ladder point at the check's own size reuses its simulation; the others use a root seed derived from "
+        "the check's root seed and the size (Section~\\ref{sec:reproducibility}). "
+        + ("Figure~\\ref{fig:convergence} shows the ladder." if fig else ""),
         ltx.table(["$n$", "sizes", "trials", "RMS", "s.e.", "$\\sqrt n\\,$RMS", "bias", "bias (95\\% upper)"], rows,
                "rrrrrrrr"),
         f"Weighted least-squares fit of $\\log \\mathrm{{RMS}}$ on $\\log n$: slope {f.slope:.3f}, "
         f"{int(round(100 * f.confidence))}\\% interval [{lo:.3f}, {hi:.3f}] ($\\chi^2$ = {f.chi2:.3g} with "
-        f"{f.dof} degrees of freedom, Birge ratio {f.birge:.3g}). "
+        f"{f.dof} degrees of freedom, Birge ratio {f.birge:.3g}; "
+        + (f"the scale of the errors is estimated from the residuals, Student-$t$ quantile with {f.dof} degrees "
+           "of freedom). " if f.dof > 0 else "two sizes: the per-size errors are trusted, normal quantile). ")
         + _expected_text(conv)
         + ("At every size the bias is below the fluctuations." if conv.bias_below_fluctuation
            else "The bias is \\textbf{not} below the fluctuations at every size."),
@@ -248,9 +330,10 @@ def _convergence_section(conv: Any, fig: str | None) -> ltx.Section:
     for note in conv.notes:
         body.append(r"\emph{Note:} " + ltx.escape(note) + ".")
     if fig:
-        body.append(ltx.figure(fig, "Deviation from the theory against $n$ (log-log), with the fitted power law and an "
-                                 "$n^{-1/2}$ guide.", "0.75\\linewidth"))
-    return ltx.Section(f"Convergence in {conv.size_name}", "\n\n".join(body))
+        body.append(ltx.figure(fig, f"Deviation from the theory against ${conv.size_name}$ (log-log), with the fitted "
+                                 "power law and a guide of the expected slope.", "0.75\\linewidth",
+                               label="fig:convergence"))
+    return ltx.Section(f"Convergence in ${conv.size_name}$", "\n\n".join(body))
 
 
 def _test_text(res: "CheckResult", verdict: str) -> str:
@@ -287,13 +370,16 @@ def _repro_section(command: str, settings: Mapping[str, Any], timings: Mapping[s
     from . import __version__
 
     lines = [f"Command: {ltx.code(command)}",
+             "Trial $i$ of $T$ trials with root seed $s$ draws its instance from "
+             r"\texttt{SeedSequence(s).spawn(T)[i]} (NumPy); a point of a convergence ladder at size $n$ uses the "
+             r"root \texttt{SeedSequence([s, n])}.",
              "Settings: " + ltx.escape(", ".join(f"{k} = {v}" for k, v in settings.items())) + ".",
              "Timings: " + ltx.escape(", ".join(f"{k} {v:.1f} s" for k, v in timings.items())) + ".",
              "Software: " + ltx.escape(f"symdyn {__version__}, Python {platform.python_version()}, "
                                        f"numpy {numpy.__version__}, scipy {scipy.__version__}, "
                                        f"sympy {sp.__version__}, mpmath {mp.__version__}, "
                                        f"matplotlib {matplotlib.__version__}") + "."]
-    return ltx.Section("Reproducibility", "\n\n".join(lines))
+    return ltx.Section("Reproducibility", "\n\n".join(lines), label="sec:reproducibility")
 
 
 # ----------------------------------------------------------------------------- the report
@@ -434,13 +520,13 @@ def _sections(ctx: ReportContext, example_note: str, command: str) -> list[ltx.S
     if model.has("derivation"):
         sections.append(_derivation_section(ctx.derivation, ctx.derivation_error))
     if model.has("boundary"):
-        sections.append(_boundaries_section(ctx.quantities, s["dps"]))
+        sections.append(_boundaries_section(model, ctx.params, ctx.quantities, s["dps"]))
     if model.has("limit"):
-        sections.append(_limit_section(ctx.limit, ctx.limit_error, s["dps"]))
+        sections.append(_limit_section(model, ctx.limit, ctx.limit_error, s["dps"]))
     if ctx.trajectory is not None:
-        sections.append(_trajectory_section(ctx.trajectory, fig.get("trajectory")))
+        sections.append(_trajectory_section(model, ctx.trajectory, fig.get("trajectory")))
     if ctx.check is not None:
-        sections.append(_check_section(ctx.check, fig.get("sign")))
+        sections.append(_check_section(model, ctx.check, fig.get("sign")))
         if ctx.check.convergence is not None:
             sections.append(_convergence_section(ctx.check.convergence, fig.get("convergence")))
     t0 = _time.perf_counter()
@@ -457,18 +543,19 @@ def _settings_text(s: Mapping[str, Any]) -> dict[str, str]:
             "sizes": "none" if not s["sizes"] else ",".join(map(str, s["sizes"]))}
 
 
-def _abstract(ctx: ReportContext, given: str) -> str:
+def _abstract(ctx: ReportContext) -> str:
     d, res = ctx.derivation, ctx.check
-    text = ltx.escape(f"{ctx.model.title}. Parameters: {given}. ")
+    text = ltx.escape(f"{ctx.model.title}. ") + "Parameters: " + _params_text(ctx.model, ctx.params) + ". "
     if d is not None:
         text += (f"All {len(d.steps)} derivation steps verified. " if d.passed else
                  f"{len(d.failed)} of {len(d.steps)} derivation steps FAILED. ")
     if res is not None:
         verdict = {"agree": "agrees with", "disagree": "disagrees with", "inconclusive": "could not be tested against"}
-        text += ltx.escape(f"The theory {verdict[res.verdict]} finite-size simulations "
-                           f"({' x '.join(str(v) for v in res.sizes.values())}, {res.trials} seeds)"
-                           + (f" at family-wise level {res.level:g}" if res.comparison.name != "tolerance"
-                              else " within the stated tolerances"))
+        text += (ltx.escape(f"The theory {verdict[res.verdict]} finite-size simulations (")
+                 + "$" + " \\times ".join(str(v) for v in res.sizes.values()) + "$"
+                 + ltx.escape(f", {res.trials} seeds)"
+                              + (f" at family-wise level {res.level:g}" if res.comparison.name != "tolerance"
+                                 else " within the stated tolerances")))
         if res.convergence is not None:
             text += f"; the deviation from the theory scales like ${res.convergence.size_name}^{{{res.convergence.fit.slope:.2f}}}$"
         text += "."
@@ -555,7 +642,7 @@ def report(
     files += [f for f in ctx.figures.values() if f not in files]  # figures of the model's own sections
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     tex = ltx.document(f"symdyn report: {model.name}", sections, author="symdyn", date=date,
-                       abstract=_abstract(ctx, given), bibliography=model.cite(), preamble=[r"\usepackage{graphicx}"])
+                       abstract=_abstract(ctx), bibliography=model.cite(), preamble=[r"\usepackage{graphicx}"])
     tex_path = out / "report.tex"
     tex_path.write_text(tex, encoding="utf-8")
     files.insert(0, tex_path)
@@ -566,6 +653,7 @@ def report(
     summary = {
         "model": model.name,
         "params": p.to_json(),
+        "params_exact": p.exact_json(),
         "example": params is None,
         "settings": _settings_text(settings),
         "capabilities": sorted(model.capabilities),

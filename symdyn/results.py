@@ -86,6 +86,7 @@ class Trajectory:
         return {
             "model": self.model,
             "params": self.params.to_json(),
+            "params_exact": self.params.exact_json(),
             "dps": self.dps,
             "time_variable": self.time_name,
             "times": [str(t) for t in self.times],
@@ -157,6 +158,7 @@ class Limit:
         out: dict[str, Any] = {
             "model": self.model,
             "params": self.params.to_json(),
+            "params_exact": self.params.exact_json(),
             "dps": self.dps,
             "regime": _regime(self.regime),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
@@ -240,6 +242,7 @@ class Quantity:
             "model": self.model,
             "quantity": self.quantity,
             "params": self.params.to_json(),
+            "params_exact": self.params.exact_json(),
             "dps": self.dps,
             "value": _dec(self.values[first], self.dps),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},

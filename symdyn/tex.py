@@ -60,6 +60,8 @@ __all__ = [
     "plain_text",
     "number",
     "prose",
+    "Prose",
+    "typeset",
     "code",
     "table",
     "figure",
@@ -225,7 +227,7 @@ _SYMBOLS = {
     "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "neg": "¬", "wedge": "∧", "vee": "∨",
     "log": "log", "ln": "ln", "exp": "exp", "sin": "sin", "cos": "cos",
     "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "lim": "lim", "max": "max", "min": "min",
-    "sgn": "sgn", "operatorname": "", "mathrm": "", "text": "", "textrm": "", "mathbf": "",
+    "sgn": "sgn", "operatorname": "", "mathrm": "", "text": "", "textrm": "", "texttt": "", "mathbf": "",
     "emph": "", "textit": "", "textbf": "", "mathcal": "", "mathbb": "", "boldsymbol": "",
     "left": "", "right": "", "big": "", "Big": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "",
     "displaystyle": "", "tfrac": "", "dfrac": "", "frac": "", ",": " ", ";": " ", ":": " ", "!": "",
@@ -506,19 +508,96 @@ def number(x: Any, digits: int = 15) -> str:
     return f"${text}$"
 
 
-def prose(text: str) -> str:
-    """LaTeX-flavoured prose (inline math between ``$``): text outside the math is escaped, math kept.
+#: Text-mode commands kept by :func:`prose` (their argument is prose again) and escaped specials kept as they are.
+_PROSE_COMMANDS = ("texttt", "emph", "textbf", "textit", "textrm", "textsc")
+_PROSE_ESCAPES = ("\\_", "\\%", "\\&", "\\#", "\\{", "\\}")
 
-    With an odd number of ``$`` the whole string is treated as plain text.
+
+def prose(text: str) -> str:
+    """LaTeX-flavoured prose (inline math between ``$``) for a LaTeX paragraph.
+
+    Math is kept; text outside the math is escaped, except the text commands
+    ``\\texttt{...}``, ``\\emph{...}``, ``\\textbf{...}`` (their arguments are prose
+    again) and the escaped specials ``\\_``, ``\\%``, ``\\&``, ``\\#``, which stay as
+    written (no double escaping).  With an odd number of ``$`` the whole string is
+    treated as plain text.  A :class:`Prose` string is typeset from its LaTeX form.
+
+    >>> prose(r"by \\texttt{mpmath.expm}$(tH)$, 50% of $x_1$")
+    'by \\\\texttt{mpmath.expm}$(tH)$, 50\\\\% of $x_1$'
     """
+    if isinstance(text, Prose):
+        return text.latex
     parts = text.split("$")
     if len(parts) % 2 == 0:
         return escape(text)
-    return "".join(escape(p) if i % 2 == 0 else "$" + p + "$" for i, p in enumerate(parts))
+    return "".join(_prose_text(p) if i % 2 == 0 else "$" + p + "$" for i, p in enumerate(parts))
+
+
+def _prose_text(text: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        m = re.match(r"\\(" + "|".join(_PROSE_COMMANDS) + r")\{", text[i:])
+        if m:
+            arg, j = _read_group(text, i + len(m.group(0)) - 1)
+            out.append("\\" + m.group(1) + "{" + _prose_text(arg) + "}")
+            i = j
+            continue
+        if text.startswith(_PROSE_ESCAPES, i):
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        out.append(escape(text[i]))
+        i += 1
+    return "".join(out)
+
+
+class Prose(str):
+    """Plain text that carries its LaTeX form: one object, two renderings.
+
+    Everywhere a string is expected it is the plain text (terminals, JSON, error
+    messages, ``==``); the report typesets :attr:`latex` (LaTeX text with inline math,
+    already escaped).  Use it for metadata and notes that hold mathematics
+    (``ParamSpec`` meanings, a model's summary, a limit's conditions, caveats).
+
+    >>> p = Prose("noise variance sigma^2/n", r"noise variance $\\sigma^2/n$")
+    >>> p == "noise variance sigma^2/n", p.latex, typeset(p), typeset("x_1")
+    (True, 'noise variance $\\\\sigma^2/n$', 'noise variance $\\\\sigma^2/n$', 'x\\\\_1')
+    >>> Prose.from_latex(r"$\\theta^4 > c$")
+    'θ⁴ > c'
+    """
+
+    latex: str
+
+    def __new__(cls, text: str, latex: str) -> "Prose":
+        obj = super().__new__(cls, text)
+        obj.latex = latex
+        return obj
+
+    def __reduce__(self):
+        return (Prose, (str(self), self.latex))
+
+    @classmethod
+    def from_latex(cls, latex: str) -> "Prose":
+        """One source: the LaTeX form, with :func:`plain_text` as the text."""
+        return cls(plain_text(latex), latex)
+
+
+def typeset(text: str) -> str:
+    """LaTeX for a metadata string: a :class:`Prose`'s LaTeX form, or plain text escaped."""
+    return text.latex if isinstance(text, Prose) else escape(text)
+
+
+_TT_ESCAPES = {"_": r"\char95{}", "^": r"\char94{}", "~": r"\char126{}"}
 
 
 def code(text: str) -> str:
-    return r"\texttt{" + escape(text) + "}"
+    """Typewriter text (a command line, a file name) with the characters printed as they are.
+
+    >>> code("symdyn report --out my_dir")
+    '\\\\texttt{symdyn report --out my\\\\char95{}dir}'
+    """
+    return r"\texttt{" + "".join(_TT_ESCAPES.get(ch) or escape(ch) for ch in text) + "}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, caption: str = "") -> str:
@@ -532,13 +611,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, capt
     return "\n".join(lines)
 
 
-def figure(name: str, caption: str, width: str = "0.9\\linewidth") -> str:
-    """A figure that stays where it is written (no float): image and caption kept together; a tall image
-    is scaled down to fit the page (at most 0.8 of the text height, aspect ratio kept)."""
-    return "\n".join([r"\par\medskip\noindent\begin{minipage}{\linewidth}\centering",
-                      f"\\includegraphics[width={width},height=0.8\\textheight,keepaspectratio]{{{name}}}"
-                      "\\par\\smallskip",
-                      r"{\small\textbf{Figure.} " + caption + "}", r"\end{minipage}\par\medskip"])
+def figure(name: str, caption: str, width: str = "0.9\\linewidth", label: str = "") -> str:
+    """A numbered figure (a float placed here or at the top of a page) with its caption and ``\\label``;
+    a tall image is scaled down to fit the page (at most 0.8 of the text height, aspect ratio kept)."""
+    return "\n".join([r"\begin{figure}[!htbp]", r"\centering",
+                      f"\\includegraphics[width={width},height=0.8\\textheight,keepaspectratio]{{{name}}}",
+                      r"\caption{" + caption + "}" + (f"\\label{{{label}}}" if label else ""), r"\end{figure}"])
 
 
 def inline(expr: Any) -> str:

@@ -99,3 +99,29 @@ def test_near_threshold_limit_is_reported_without_a_fake_check(rank_one):
     lim = rank_one.limit(rank_one.params(c="1/2", epsilon="1e-6", alpha="1/10", beta="1/10"), dps=30)
     assert lim.regime is sd.Regime.ABOVE
     assert lim.check.passed is None and "relaxation time" in lim.check.description
+
+
+def test_gd_relaxation_time_is_positive_and_is_the_decay_rate_of_gd(rank_one):
+    """Above threshold, GD approaches its limit like ((1 + eta s+)/(1 + eta s1))^k k^(-3/2): the time scale is
+    the positive 1/log((1 + eta s1)/(1 + eta s+)) steps, and the trajectory's decay rate (Richardson in 1/k,
+    an independent route) is its inverse."""
+    p = rank_one.params(c="1/2", theta="2", alpha="1/5", beta="1/5", eta="1/4")
+    lim = rank_one.limit(p, dps=40, check=False)
+    with mp.workdps(40):
+        c, th, eta = mp.mpf(1) / 2, mp.mpf(2), mp.mpf(1) / 4
+        s1 = mp.sqrt((1 + th**2) * (c + th**2)) / th
+        s_plus = 1 + mp.sqrt(c)
+        tau = 1 / mp.log((1 + eta * s1) / (1 + eta * s_plus))
+    assert lim.decay.time_scale > 0
+    assert_digits(lim.decay.time_scale, tau, 30, "GD relaxation steps")
+    m_inf = lim.values["m_u"]
+    h = 10
+
+    def rate(k):
+        tr = rank_one.evaluate(p, [str(k), str(k + h)], dps=40, observables=["m_u"])
+        with mp.workdps(40):
+            return (mp.log(abs(tr["m_u"][0] - m_inf)) - mp.log(abs(tr["m_u"][1] - m_inf))) / h
+
+    K = int(20 * tau)
+    est = 2 * rate(2 * K) - rate(K)   # removes the 3/(2k) term
+    assert abs(est * tau - 1) < 0.02, (est, 1 / tau)

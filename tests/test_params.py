@@ -116,3 +116,23 @@ def test_missing_parameters_are_named(rank_one):
     p = rank_one.params(c="1/2", theta="6/5", alpha="1/10")
     with pytest.raises(sd.ParameterError, match="missing parameter beta"):
         rank_one.evaluate(p, ["1"])
+
+
+def test_exponent_limit_is_inclusive_and_symmetric():
+    from symdyn.params import _MAX_EXPONENT as E
+
+    assert parse_number(f"1e{E}") == sp.Integer(10) ** E
+    assert parse_number(f"1e-{E}") == sp.Rational(1, 10**E)
+    assert parse_number(f"2.5e+{E}/5e{E}") == sp.Rational(1, 2)
+    for text in (f"1e{E + 1}", f"1e-{E + 1}", f"1/1e{E + 1}"):
+        with pytest.raises(sd.ParameterError, match=f"exponent beyond \\+-{E}"):
+            parse_number(text)
+
+
+def test_precision_range_is_inclusive_at_both_ends():
+    from symdyn.params import MAX_DPS, MIN_DPS, check_dps
+
+    assert check_dps(MIN_DPS) == MIN_DPS and check_dps(MAX_DPS) == MAX_DPS
+    for bad in (MIN_DPS - 1, MAX_DPS + 1):
+        with pytest.raises(sd.ParameterError, match="outside the supported range"):
+            check_dps(bad)

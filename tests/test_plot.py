@@ -36,7 +36,9 @@ def test_check_figure_content(tmp_path):
     line = axes[0].get_lines()[0]
     x, y = line.get_data()
     assert len(x) == 41 and x[0] == 0 and y[0] == pytest.approx(1.0)   # theory x(0) = mu = 1
-    assert axes[-1].get_xlabel() == "t"
+    assert axes[-1].get_xlabel() == "$t$"
+    # axis labels are the declared symbols in mathtext
+    assert axes[0].get_ylabel() == "$x(t)$" and axes[1].get_ylabel() == "$y(t)$"
     path = save(fig, tmp_path / "c.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
 

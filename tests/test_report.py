@@ -25,7 +25,7 @@ def test_generic_report_has_only_the_sections_of_the_declared_capabilities(tmp_p
     names = {f.name for f in rep.files}
     assert {"report.tex", "summary.json", "trajectory.png", "convergence.png"} <= names
     tex = (tmp_path / "r" / "report.tex").read_text()
-    for heading in ("Model and parameters", "Trajectory", "Theory against simulation", "Convergence in n",
+    for heading in ("Model and parameters", "Trajectory", "Theory against simulation", "Convergence in $n$",
                     "Reproducibility"):
         assert "{" + heading + "}" in tex
     for heading in ("Derivation", "Large-time limit", "Boundaries and constants"):

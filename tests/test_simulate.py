@@ -56,6 +56,26 @@ def test_simulator_type_and_sizes():
     assert res.effective["c"] == pytest.approx(0.33)
 
 
+def test_reported_sigma_n_is_spec_5_2_with_p_and_n_in_their_places():
+    """sigma_n^2 = zeta_u (1 - alpha^2)/p + kappa^2 zeta_v (1 - beta^2)/n (spec 5.2), with c = 1/4 so that p != n
+    and zeta_u != zeta_v: a p/n swap changes it by 11%.  The same number as the finite-size hook's."""
+    from symdyn.models.rank_one_denoising.finite_size import finite_size
+
+    c, th, al, be = 0.25, 1.5, 0.4, -0.5
+    zu = (th**4 - c) / (th**2 * (th**2 + c))
+    zv = (th**4 - c) / (th**2 * (th**2 + 1))
+    params = M.params(c="1/4", theta="3/2", alpha="2/5", beta="-1/2")
+    res = SIM.run(params, ["1"], n=400, trials=1, seed=0)
+    p, n = res.sizes["p"], res.sizes["n"]
+    assert (p, n) == (100, 400)
+    expected = math.sqrt(zu * (1 - al**2) / p + zv * (1 - be**2) / n)
+    swapped = math.sqrt(zu * (1 - al**2) / n + zv * (1 - be**2) / p)
+    assert abs(swapped / expected - 1) > 0.1
+    assert res.effective["sigma_n"] == pytest.approx(expected, rel=1e-12)
+    assert finite_size(M, params, res.sizes).sign.sigma == pytest.approx(expected, rel=1e-12)
+    assert res.effective["amplitude_predicted"] == pytest.approx(al * math.sqrt(zu) + be * math.sqrt(zv), rel=1e-12)
+
+
 def test_instance_follows_the_spec():
     rng = np.random.default_rng(5)
     inst = draw_instance(rng, 300, 500, 1.5, 0.3, -0.5, 1.4)

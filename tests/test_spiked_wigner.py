@@ -257,6 +257,17 @@ def test_boundaries(wig):
     assert sig.exact["theta_c"] == sp.Rational(3, 2)
 
 
+def test_relaxation_time_is_in_the_user_time_units(wig):
+    """theta/(theta - 1)^2 in canonical time, divided by the time factor t_canonical/t_user (by hand)."""
+    p = wig.params(theta="3", time_scale="2")
+    assert wig.boundary("relaxation-time", p, dps=20).exact["time"] == sp.Rational(3, 4) / 2
+    # noise-sigma: theta = theta'/sigma = 2 canonically, t_canonical = sigma t'
+    q = wig.params(theta="3", convention="noise-sigma", sigma="3/2")
+    assert wig.boundary("relaxation-time", q, dps=20).exact["time"] == sp.Rational(2, 1) / sp.Rational(3, 2)
+    lim = wig.limit(wig.params(theta="3", alpha="1/2", convention="noise-sigma", sigma="3/2"), dps=20, check=False)
+    assert float(lim.decay.time_scale) == pytest.approx(4 / 3, rel=1e-15)
+
+
 def test_conventions_are_rescalings(wig):
     base = wig.evaluate(wig.params(theta="6/5", alpha="1/4"), ["2"], dps=30, observables=["m", "energy"])
     # noise variance sigma^2/n: theta' = sigma theta, t' = t/sigma, energy' = sigma energy

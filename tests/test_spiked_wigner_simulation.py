@@ -182,6 +182,18 @@ def test_check_detects_a_wrong_theory(wig):
 # ----------------------------------------------------------------------------- finite-size sign risk
 
 
+def test_reported_sigma_n_is_the_spread_of_the_outlier_amplitude(wig):
+    """sigma_n^2 = (1 - alpha^2)(1 - zeta)/n with zeta = 1 - theta^-2, as the finite-size hook's."""
+    from symdyn.models.spiked_wigner.finite_size import finite_size
+
+    p = wig.params(theta="3/2", alpha="1/5")
+    r = wig.simulator().run(p, ["1"], n=300, trials=1, seed=0)
+    expected = math.sqrt((1 - 0.2**2) * (1 / 1.5**2) / 300)
+    assert r.effective["sigma_n"] == pytest.approx(expected, rel=1e-12)
+    assert finite_size(wig, p, r.sizes).sign.sigma == pytest.approx(expected, rel=1e-12)
+    assert r.effective["amplitude_predicted"] == pytest.approx(0.2 * math.sqrt(1 - 1 / 1.5**2), rel=1e-12)
+
+
 def test_finite_size_hook(wig):
     from symdyn.models.spiked_wigner.finite_size import finite_size
 

@@ -152,3 +152,25 @@ def test_cli_latex_output_compiles(tmp_path):
                              "--latex", str(out))
     assert status == 0, err
     assert ltx.compile_pdf(out.read_text(), tmp_path / "build").exists()
+
+
+def test_prose_keeps_text_commands_and_escaped_specials_once():
+    src = r"the routes \texttt{mpmath.expm}$(tH)$ and \texttt{spikes.threshold\_amplitudes}, 50\% or 50% & $x_1$"
+    out = ltx.prose(src)
+    assert r"\texttt{mpmath.expm}$(tH)$" in out and r"\texttt{spikes.threshold\_amplitudes}" in out
+    assert r"\textbackslash" not in out and r"\\_" not in out
+    assert "50\\% or 50\\% \\&" in out and "$x_1$" in out
+    assert ltx.prose("a_b ^ c") == r"a\_b \textasciicircum{} c"   # plain text is still escaped
+    assert ltx.plain_text(r"by \texttt{mpmath.expm}") == "by mpmath.expm"
+
+
+def test_prose_strings_are_plain_text_with_a_latex_form():
+    import json
+    import pickle
+
+    p = ltx.Prose("sigma^2/n", r"$\sigma^2/n$")
+    assert p == "sigma^2/n" and isinstance(p, str) and json.dumps({"m": p}) == '{"m": "sigma^2/n"}'
+    q = pickle.loads(pickle.dumps(p))
+    assert q == p and q.latex == p.latex
+    assert ltx.typeset(p) == ltx.prose(p) == r"$\sigma^2/n$" and ltx.typeset("a_b") == r"a\_b"
+    assert ltx.Prose.from_latex(r"$\zeta_u$").latex == r"$\zeta_u$"

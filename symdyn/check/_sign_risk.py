@@ -21,6 +21,7 @@ from ..params import Params
 from ._predictions import Predictions
 from ._rows import RESOLUTION
 from ._stats import fstr as _fstr, wilson
+from ..tex import Prose, typeset
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models.base import Model
@@ -209,9 +210,10 @@ def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
     rows = tuple((o, times[j]) for o in observables for j in range(len(times)) if at_risk[o][j])
     if amp is None:
         observed = wrong = interval = bp = am = asd = None
-        treatment = ("rows that wrong-sign trials can move are excluded from the verdict, the others are tested "
-                     "as they are: the simulation did not record reliable per-trial amplitudes ("
-                     + sign.missing_hint + ")") if rows else "no row is at sign risk"
+        head = ("rows that wrong-sign trials can move are excluded from the verdict, the others are tested "
+                "as they are: the simulation did not record reliable per-trial amplitudes (")
+        treatment = Prose(head + sign.missing_hint + ")", typeset(head) + typeset(sign.missing_hint) + ")") \
+            if rows else "no row is at sign risk"
     else:
         s0 = np.sign(sign.amplitude)
         if s0 == 0:  # exactly critical: count trials of negative sign, predicted 1/2
@@ -224,11 +226,14 @@ def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
         am, asd = float(np.mean(amp)), float(np.std(amp, ddof=1)) if amp.size > 1 else None
         if rows:
             missing = [o for o in {o for o, _ in rows} if o not in corrections]
-            treatment = ("rows at sign risk are tested twice, on the plain values and on corrected values ("
-                         + sign.correction_text + ", which removes the sign mixture); such a row is rejected only "
-                         "if both tests reject (p = the larger p-value)")
+            head = "rows at sign risk are tested twice, on the plain values and on corrected values ("
+            tail = ", which removes the sign mixture); such a row is rejected only if both tests reject ("
+            plain = head + sign.correction_text + tail + "p = the larger p-value)"
+            latex = typeset(head) + typeset(sign.correction_text) + typeset(tail) + "$p$ = the larger $p$-value)"
             if missing:
-                treatment += "; rows of " + ", ".join(sorted(missing)) + " are excluded (no correction known)"
+                plain += "; rows of " + ", ".join(sorted(missing)) + " are excluded (no correction known)"
+                latex += typeset("; rows of " + ", ".join(sorted(missing)) + " are excluded (no correction known)")
+            treatment = Prose(plain, latex)
         else:
             treatment = ("no row's expected shift from wrong-sign trials or from the amplitude's spread reaches "
                          f"{SIGN_RISK_Z:g} of its standard error: all rows tested as they are")

@@ -106,15 +106,21 @@ def fit_power_law(n: Sequence[float], y: Sequence[float], y_stderr: Sequence[flo
                   confidence: float = 0.95) -> PowerLawFit:
     """Weighted least-squares fit of ``log y`` on ``log n``.
 
-    ``y_stderr`` are standard errors of ``y``; ``log y`` gets ``y_stderr / y``.
-    With more than two points the slope's standard error is multiplied by the
-    Birge ratio ``sqrt(chi2/dof)`` when that exceeds one (points scattering
-    more than their errors say), and the interval uses Student's t with ``dof``
-    degrees of freedom in that case; otherwise the normal quantile.
+    ``y_stderr`` are standard errors of ``y``; ``log y`` gets ``y_stderr / y``.  They set
+    the *relative* weights of the points.  With three or more points the scale of the
+    errors is estimated from the residuals: the slope's standard error is the weighted
+    one times the Birge ratio ``sqrt(chi2/dof)`` and the interval uses Student's t with
+    ``dof = points - 2`` degrees of freedom, which gives the stated coverage whatever the
+    common scale of ``y_stderr`` (stated errors that are too small by a factor of two
+    made the normal interval cover 67% instead of 95%).  With two points there are no
+    residuals: the stated errors are trusted and the normal quantile is used.
 
     >>> f = fit_power_law([100, 400, 1600], [0.1, 0.05, 0.025], [0.001, 0.0005, 0.00025])
     >>> round(f.slope, 12), f.chi2 < 1e-20
     (-0.5, True)
+    >>> g = fit_power_law([100, 400, 1600], [0.1, 0.052, 0.025], [0.001, 0.0005, 0.00025])
+    >>> g.dof, round((g.interval[1] - g.slope) / g.stderr, 3)   # Student t with 1 dof
+    (1, 12.706)
     """
     x = np.log(np.asarray(n, dtype=float))
     y = np.asarray(y, dtype=float)
@@ -137,12 +143,11 @@ def fit_power_law(n: Sequence[float], y: Sequence[float], y_stderr: Sequence[flo
     chi2 = float(np.sum(w * resid**2))
     dof = int(x.size - 2)
     birge = math.sqrt(chi2 / dof) if dof > 0 else 1.0
-    q = stats.norm.ppf(0.5 + confidence / 2)
-    if dof > 0 and birge > 1:
+    if dof > 0:
         se *= birge
-        q = stats.t.ppf(0.5 + confidence / 2, dof)
+        q = float(stats.t.ppf(0.5 + confidence / 2, dof))
+    else:
+        q = float(stats.norm.ppf(0.5 + confidence / 2))
     return PowerLawFit(slope=slope, stderr=se, interval=(float(slope - q * se), float(slope + q * se)),
                        confidence=confidence,
                        intercept=intercept, chi2=chi2, dof=dof, birge=birge)
-
-

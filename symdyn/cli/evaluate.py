@@ -6,7 +6,7 @@ import click
 import mpmath as mp
 
 from ..errors import ParameterError
-from ..exact import mp_to_decimal, mp_to_decimal_directed
+from ..exact import mp_to_decimal, mp_to_decimal_directed, readable
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times,
 )
@@ -97,7 +97,7 @@ def limit_cmd(model_name, assignments, dps, no_check, as_json):
     elif lim.conditions:
         click.echo(lim.conditions)
     for k, v in lim.values.items():
-        exact = f"   [= {lim.exact[k]}]" if k in lim.exact else ""
+        exact = f"   [= {readable(lim.exact[k])}]" if k in lim.exact else ""
         click.echo(f"  {k}(inf) = {mp_to_decimal(v, dps)}{exact}")
     if lim.decay is not None:
         click.echo(f"approach: {lim.decay.law}" + (f"   ({lim.decay.note})" if lim.decay.note else ""))
@@ -136,7 +136,7 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
         emit_json(b.to_json())
         return
     for k, v in b.values.items():
-        line = f"{k} = {mp_to_decimal(v, dps)}" + (f"   [= {b.exact[k]}]" if k in b.exact else "")
+        line = f"{k} = {mp_to_decimal(v, dps)}" + (f"   [= {readable(b.exact[k])}]" if k in b.exact else "")
         if b.enclosures is not None:
             lo, hi = b.enclosures[k]
             line += (f"\n  certified in [{mp_to_decimal_directed(lo, dps + 5, 'down')}, "

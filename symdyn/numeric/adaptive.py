@@ -24,6 +24,7 @@ import mpmath as mp
 
 from ..progress import NULL_PROGRESS
 from ..results import Estimate
+from ..tex import Prose
 
 __all__ = ["RefinableKernel", "Plan", "QuadratureKernel", "AdaptiveRun", "evaluate_times", "error_method",
            "two_precision_method", "GUARD_DIGITS", "SECOND_GUARD", "MAX_REFINEMENTS"]
@@ -106,14 +107,18 @@ class AdaptiveRun:
 
 
 def error_method(rule: Any, arith: Any) -> str:
-    """The sentence that says how the error estimates of a quadrature kernel were obtained."""
-    return (f"{arith.name} arithmetic; error = |v(N, dps+{GUARD_DIGITS}) - "
-            f"v({rule.name} refinement of N, dps+{GUARD_DIGITS + SECOND_GUARD})|")
+    """The sentence that says how the error estimates of a quadrature kernel were obtained (text and LaTeX)."""
+    g1, g2 = GUARD_DIGITS, GUARD_DIGITS + SECOND_GUARD
+    return Prose(f"{arith.name} arithmetic; error = |v(N, dps+{g1}) - v({rule.name} refinement of N, dps+{g2})|",
+                 f"{arith.name} arithmetic; error estimate $|v(N, d + {g1}) - v(N', d + {g2})|$ with $N'$ the "
+                 f"{rule.name} refinement of the node count $N$ and $d$ the requested digits")
 
 
 def two_precision_method() -> str:
     """The sentence for a closed-form kernel (no level to refine: two precisions)."""
-    return f"error = |v(dps+{GUARD_DIGITS}) - v(dps+{GUARD_DIGITS + SECOND_GUARD})|"
+    g1, g2 = GUARD_DIGITS, GUARD_DIGITS + SECOND_GUARD
+    return Prose(f"error = |v(dps+{g1}) - v(dps+{g2})|",
+                 f"error estimate $|v(d + {g1}) - v(d + {g2})|$ with $d$ the requested digits")
 
 
 def evaluate_times(

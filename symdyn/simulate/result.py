@@ -98,6 +98,7 @@ class SimulationResult:
         return {
             "model": self.model,
             "params": self.params.to_json(),
+            "params_exact": self.params.exact_json(),
             "sizes": dict(self.sizes),
             "effective": {k: repr(float(v)) for k, v in self.effective.items()},
             "trials": self.trials,

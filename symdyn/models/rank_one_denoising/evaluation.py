@@ -47,6 +47,7 @@ from ...numeric.arithmetic import MPFR, Arithmetic
 from ...numeric.adaptive import GUARD_DIGITS, QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
 from ...results import Trajectory
+from ...tex import Prose, typeset
 from .canonical import Canonical
 from .constants import ExactConstants, exact_constants, numeric_constants
 
@@ -421,9 +422,12 @@ def evaluate(
     if run.direct_used:
         notes.append("below threshold at large t: the pole was integrated directly where subtracting it would "
                      "cost more guard digits than the requested precision")
-    method = (f"{rule.name} quadrature in phi (lambda = 1 + c + 2 sqrt(c) cos phi), combined integrands, "
-              f"pole subtraction with the closed-form Stieltjes transform, factored outlier; "
-              + error_method(rule, arith))
+    err = error_method(rule, arith)
+    method = Prose(f"{rule.name} quadrature in phi (lambda = 1 + c + 2 sqrt(c) cos phi), combined integrands, "
+                   f"pole subtraction with the closed-form Stieltjes transform, factored outlier; " + err,
+                   f"{rule.name} quadrature in $\\varphi$ ($\\lambda = 1 + c + 2\\sqrt{{c}}\\cos\\varphi$), combined "
+                   f"integrands, pole subtraction with the closed-form Stieltjes transform, factored outlier; "
+                   + typeset(err))
     return Trajectory(
         model=model.name, params=params, dps=dps, times=tuple(times), time_name=model.time_name(params),
         observables=run.values, method=method, regime=ex.regime,

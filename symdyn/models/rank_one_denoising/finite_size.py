@@ -67,6 +67,7 @@ from scipy import integrate, stats
 from ...exact import exact_sign, to_float, to_mp
 from .._spectral_finite_size import FiniteSize
 from ...params import Params
+from ...tex import Prose
 from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
@@ -184,9 +185,12 @@ class RankOneSignRisk:
     """The sign risk of rank-one denoising at sizes ``p x n`` (the :class:`symdyn.check.SignRisk` interface)."""
 
     extra_key = _EXTRA_KEY
-    amplitude_label = "outlier amplitude <u1, a0> + <v1, b0>"
+    amplitude_label = Prose("outlier amplitude <u1, a0> + <v1, b0>",
+                            r"outlier amplitude $\langle u_1, a_0\rangle + \langle v_1, b_0\rangle$")
     amplitude_latex = r"A+B"
-    missing_hint = "the Krylov route does not resolve the outlier's amplitude: use the dense method, --method gram"
+    missing_hint = Prose("the Krylov route does not resolve the outlier's amplitude: use the dense method, --method gram",
+                         "the Krylov route does not resolve the outlier's amplitude: use the dense simulation method "
+                         r"\emph{gram}")
     correction_text = ("each trial's deterministic equivalent given its realised outlier amplitude (and top "
                        "singular value when recorded) replaces the one at the limit amplitude")
 
@@ -216,12 +220,18 @@ class RankOneSignRisk:
         self.w_a = float(sa2 / (sa2 + sb2))
         self.w_b = float(sb2 / (sa2 + sb2))
         self.predicted_wrong = wrong_sign_probability(self.amplitude, self.sigma)
-        self.description = (
+        self.description = Prose(
             f"outlier amplitude A+B = alpha sqrt(zeta_u) + kappa beta sqrt(zeta_v) = {self.amplitude:.4g} "
             f"(its sign fixes the sign of the large-time limit); finite-n s.d. of a trial's amplitude "
             f"<u1,a0> + <v1,b0> estimated as sigma_n = sqrt(zeta_u (1-alpha^2)/p + kappa^2 zeta_v (1-beta^2)/n) "
             f"= {self.sigma:.4g} at p x n = {p} x {n} (spec 5.2, an approximation); "
-            f"P(wrong sign) = Phi(-|A+B|/sigma_n)")
+            f"P(wrong sign) = Phi(-|A+B|/sigma_n)",
+            r"the outlier amplitude $A + B = \alpha\sqrt{\zeta_u} + \kappa\beta\sqrt{\zeta_v} = "
+            f"{self.amplitude:.4g}$ (its sign fixes the sign of the large-time limit); the finite-$n$ standard "
+            r"deviation of a trial's amplitude $\langle u_1, a_0\rangle + \langle v_1, b_0\rangle$ is estimated as "
+            r"$\sigma_n = \sqrt{\zeta_u (1 - \alpha^2)/p + \kappa^2 \zeta_v (1 - \beta^2)/n} = "
+            f"{self.sigma:.4g}$ at $p \\times n = {p} \\times {n}$ (an approximation); "
+            r"$P(\text{wrong sign}) = \Phi(-|A + B|/\sigma_n)$")
         self._bulk = BulkQuadrature(to_float(can.c), to_float(can.theta))
         self._cache: dict[tuple, dict[str, np.ndarray]] = {}
 
@@ -491,15 +501,24 @@ def finite_size(model: Any, params: Params, sizes: Mapping[str, int], *, dps: in
     notes: list[str] = []
     dist, window = bbp_window(can, p, n)
     if dist < window:
-        notes.append(f"theta is inside the BBP window at this size (|theta^4/c - 1| = {dist:.3g} < "
-                     f"3 min(p,n)^(-1/3) = {window:.3g}): the outlier is not separated from the bulk edge at "
-                     f"finite n, corrections are of order n^(-1/3), and large-time rows converge slowly")
+        notes.append(Prose(f"theta is inside the BBP window at this size (|theta^4/c - 1| = {dist:.3g} < "
+                           f"3 min(p,n)^(-1/3) = {window:.3g}): the outlier is not separated from the bulk edge at "
+                           f"finite n, corrections are of order n^(-1/3), and large-time rows converge slowly",
+                           r"$\theta$ is inside the BBP window at this size ($|\theta^4/c - 1| = " + f"{dist:.3g}"
+                           r" < 3 \min(p, n)^{-1/3} = " + f"{window:.3g}$): the outlier is not separated from the "
+                           r"bulk edge at finite $n$, corrections are of order $n^{-1/3}$, and large-time rows "
+                           r"converge slowly"))
     sign = None
     if exact_sign(can.theta**4 - can.c) > 0 and can.alpha is not None and can.beta is not None:
         sign = RankOneSignRisk(model, params, can, p, n, dps)
         if sign.predicted_wrong > 0.01:
             need = (9 * sign.sigma**2 / sign.amplitude**2) * n if sign.amplitude != 0 else math.inf
-            notes.append(f"near the critical ratio: P(wrong sign) ~ {sign.predicted_wrong:.3g} at this size; "
-                             f"the sign of the limit is reliable (|A+B| >= 3 sigma_n) only for n >~ "
-                             + ("infinity (exactly critical)" if math.isinf(need) else f"{need:.3g}"))
+            where = "infinity (exactly critical)" if math.isinf(need) else f"{need:.3g}"
+            notes.append(Prose(f"near the critical ratio: P(wrong sign) ~ {sign.predicted_wrong:.3g} at this size; "
+                               f"the sign of the limit is reliable (|A+B| >= 3 sigma_n) only for n >~ " + where,
+                               r"near the critical ratio: $P(\text{wrong sign}) \approx "
+                               + f"{sign.predicted_wrong:.3g}$ at this size; the sign of the limit is reliable "
+                               r"($|A + B| \ge 3\sigma_n$) only for "
+                               + (r"$n = \infty$ (exactly critical)" if math.isinf(need)
+                                  else r"$n \gtrsim " + f"{need:.3g}$")))
     return FiniteSize(notes=tuple(notes), sign=sign)

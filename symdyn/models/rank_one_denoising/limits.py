@@ -26,6 +26,7 @@ from ...exact import to_mp
 from ...laws.bbp import Regime
 from ...results import Decay, Limit, NumericCheck
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
+from ...tex import Prose
 from .constants import exact_constants
 
 __all__ = ["limit", "power_law_exponent"]
@@ -50,8 +51,8 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
 
     >>> import symdyn as sd
     >>> m = sd.model("rank-one-denoising")
-    >>> lim = m.limit(m.params(c="1/2", theta="6/5", alpha="2/5", beta="-1/2"), dps=20, check=False)
-    >>> str(lim.regime), sd.mp_to_decimal(lim.values["m_u"], 20)
+    >>> lim = m.limit(m.params(c="1/2", theta="6/5", alpha="2/5", beta="-1/2"), dps=25, check=False)
+    >>> str(lim.regime), sd.mp_to_decimal(lim.values["m_u"], 20)   # -sqrt(zeta_u) = -0.7505248259174656732053...
     ('above-threshold', '-0.75052482591746567321')
     """
     from ...params import check_dps
@@ -68,16 +69,19 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
         exact["m_u"] = sgn * sp.sqrt(e["zeta_u"])
         exact["m_v"] = sgn * sp.sqrt(e["zeta_v"])
         top = e["s1"]
-        conditions = ("theta^4 > c and alpha sqrt(zeta_u) + kappa beta sqrt(zeta_v) "
-                      + (">" if ex.sign_kp > 0 else "<") + " 0")
+        rel = ">" if ex.sign_kp > 0 else "<"
+        conditions = Prose(f"theta^4 > c and alpha sqrt(zeta_u) + kappa beta sqrt(zeta_v) {rel} 0",
+                           r"$\theta^4 > c$ and $\alpha\sqrt{\zeta_u} + \kappa\beta\sqrt{\zeta_v} " + rel + " 0$")
     else:
         exact["m_u"] = sp.Integer(0)
         exact["m_v"] = sp.Integer(0)
         top = e["s_plus"]
         conditions = {
-            Regime.CRITICAL_RATIO: "theta^4 > c and alpha/beta = -kappa sqrt((theta^2 + c)/(theta^2 + 1)) exactly",
-            Regime.AT: "theta^4 = c exactly",
-            Regime.BELOW: "theta^4 < c",
+            Regime.CRITICAL_RATIO: Prose("theta^4 > c and alpha/beta = -kappa sqrt((theta^2 + c)/(theta^2 + 1)) exactly",
+                                         r"$\theta^4 > c$ and $\alpha/\beta = -\kappa\sqrt{(\theta^2 + c)/(\theta^2 + 1)}$ "
+                                         r"exactly"),
+            Regime.AT: Prose("theta^4 = c exactly", r"$\theta^4 = c$ exactly"),
+            Regime.BELOW: Prose("theta^4 < c", r"$\theta^4 < c$"),
         }[regime]
     if not can.gd:
         if can.flow == "F1":
@@ -103,19 +107,25 @@ def _decay(can, ex, regime: Regime, dps: int) -> Decay:
         if can.gd:
             ratio = (1 + can.eta * e["s_plus"]) / (1 + can.eta * e["s1"])
             scale = -1 / sp.log(ratio)
-            return Decay(law="((1 + eta s+)/(1 + eta s1))^k k^(-3/2)", exponent=None,
+            return Decay(law=Prose("((1 + eta s+)/(1 + eta s1))^k k^(-3/2)",
+                                   r"$\bigl((1 + \eta s_+)/(1 + \eta s_1)\bigr)^k\, k^{-3/2}$"), exponent=None,
                          time_scale=to_mp(scale, dps),
-                         note="relaxation over about -1/log((1 + eta s+)/(1 + eta s1)) steps")
-        return Decay(law="exp(-t (s1 - s+)) t^(-3/2)", exponent=None,
+                         note=Prose("relaxation over about -1/log((1 + eta s+)/(1 + eta s1)) steps",
+                                    r"relaxation over about $-1/\log\bigl((1 + \eta s_+)/(1 + \eta s_1)\bigr)$ steps"))
+        return Decay(law=Prose("exp(-t (s1 - s+)) t^(-3/2)", r"$e^{-t (s_1 - s_+)}\, t^{-3/2}$"), exponent=None,
                      time_scale=to_mp(1 / (e["gap"] * tf), dps),
-                     note="time scale 1/(s1 - s+) (in the user's time units), diverging like (theta - theta_c)^-2")
+                     note=Prose("time scale 1/(s1 - s+) (in the user's time units), diverging like (theta - theta_c)^-2",
+                                r"time scale $1/(s_1 - s_+)$ (in the user's time units), diverging like "
+                                r"$(\theta - \theta_c)^{-2}$"))
     if regime is Regime.AT:
         amps = spikes.threshold_amplitudes()
         comb = _subs(amps["combination"], can)
         if ex.sign_kp == 0 or sp.simplify(comb) == 0:
-            return Decay(law="faster than t^(-1/4)", exponent=None,
-                         note="at threshold with alpha sqrt(v_uu) + kappa beta sqrt(v_vv) = 0 the leading "
-                              "t^(-1/4) term cancels; the next order is not derived")
+            return Decay(law=Prose("faster than t^(-1/4)", r"faster than $t^{-1/4}$"), exponent=None,
+                         note=Prose("at threshold with alpha sqrt(v_uu) + kappa beta sqrt(v_vv) = 0 the leading "
+                                    "t^(-1/4) term cancels; the next order is not derived",
+                                    r"at threshold with $\alpha\sqrt{v_{uu}} + \kappa\beta\sqrt{v_{vv}} = 0$ the "
+                                    r"leading $t^{-1/4}$ term cancels; the next order is not derived"))
         p = sp.Rational(1, 4)
         Ku, Kv = _subs(amps["K_u"], can), _subs(amps["K_v"], can)
     else:
@@ -125,10 +135,12 @@ def _decay(can, ex, regime: Regime, dps: int) -> Decay:
     if can.gd:
         # (1 + eta sqrt(lambda))^k ~ exp(tau sqrt(lambda)) near the edge with tau = k eta/(1 + eta s+)
         unit = can.eta / (1 + can.eta * e["s_plus"])
-        law, note = f"k^(-{p})", "k = GD steps; effective time tau = k eta/(1 + eta s+)"
+        law = Prose(f"k^(-{p})", f"$k^{{-{p}}}$")
+        note = Prose("k = GD steps; effective time tau = k eta/(1 + eta s+)",
+                     r"$k$ gradient-descent steps; effective time $\tau = k\eta/(1 + \eta s_+)$")
     else:
         unit = tf
-        law, note = f"t^(-{p})", "amplitudes in the user's time units"
+        law, note = Prose(f"t^(-{p})", f"$t^{{-{p}}}$"), "amplitudes in the user's time units"
     Ku, Kv = Ku * unit ** (-p), Kv * unit ** (-p)
     return Decay(law=law, exponent=-p, amplitudes={"m_u": to_mp(Ku, dps), "m_v": to_mp(Kv, dps)},
                  exact={"m_u": Ku, "m_v": Kv}, note=note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...laws.bbp import BBP_REGIMES, Regime
+from ...tex import Prose
 from .._quadrature import FAST_PATH, QUADRATURE_OPTIONS
 from ..base import PackagedModel
 from . import spec
@@ -23,8 +24,11 @@ class RankOneDenoising(PackagedModel):
 
     name = "rank-one-denoising"
     title = "Rank-one rectangular matrix denoising by gradient flow / gradient descent"
-    summary = ("X = theta u v^T + Z (p x n, Z_ij ~ N(0, 1/n), c = p/n); overlaps of the estimates with u, v "
-               "along the flow or GD on the quadratic cost, from a start with overlaps alpha, beta.")
+    summary = Prose("X = theta u v^T + Z (p x n, Z_ij ~ N(0, 1/n), c = p/n); overlaps of the estimates with u, v "
+                    "along the flow or GD on the quadratic cost, from a start with overlaps alpha, beta.",
+                    r"$X = \theta u v^\top + Z$ ($p \times n$, $Z_{ij} \sim \mathcal{N}(0, 1/n)$, $c = p/n$); the "
+                    r"overlaps of the estimates with $u$ and $v$ along the gradient flow or gradient descent on the "
+                    r"quadratic cost, from a start with overlaps $\alpha$, $\beta$.")
     parameter_specs = spec.PARAMETERS
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
@@ -45,5 +49,7 @@ class RankOneDenoising(PackagedModel):
         "seeds": 20,
         "times": ["1", "2", "5", "10", "20"],
         "sizes": [250, 500, 1000, 2000],
-        "note": "spec section 9 reference point: c = 1/2, theta = 6/5 (above threshold 0.8409), alpha = beta = 1/10",
+        "note": Prose("spec section 9 reference point: c = 1/2, theta = 6/5 (above threshold 0.8409), alpha = beta = 1/10",
+                      r"the reference point of the specification: $c = 1/2$, $\theta = 6/5$ (above the threshold "
+                      r"$\theta_c = 0.8409$), $\alpha = \beta = 1/10$"),
     }

@@ -56,6 +56,7 @@ from ...numeric.arithmetic import MPFR, MPMATH, Arithmetic
 from ...numeric.adaptive import QuadratureKernel, error_method, evaluate_times
 from ...numeric.rules import AngularRule, GaussChebyshev
 from ...results import Trajectory
+from ...tex import Prose, typeset
 from .canonical import Canonical
 from .constants import ExactConstants, exact_constants, numeric_constants
 
@@ -337,9 +338,13 @@ def evaluate(
     if ex.sign_alpha == 0:
         notes.append("alpha = 0: the start has no component along x, so m(t) = 0 for all t")
     what = "Catalan sums" if can.gd else "Bessel closed forms I_1(4t)/(2t), I_2(4t)/t"
-    method = (f"{rule.name} quadrature in phi (lambda = 2 cos phi) of nu_x with pole subtraction through the "
-              f"closed-form Stieltjes transform min(theta, 1/theta); semicircle brackets by {what}; "
-              + error_method(rule, arith))
+    what_tex = "Catalan sums" if can.gd else r"Bessel closed forms $I_1(4t)/(2t)$, $I_2(4t)/t$"
+    err = error_method(rule, arith)
+    method = Prose(f"{rule.name} quadrature in phi (lambda = 2 cos phi) of nu_x with pole subtraction through the "
+                   f"closed-form Stieltjes transform min(theta, 1/theta); semicircle brackets by {what}; " + err,
+                   f"{rule.name} quadrature in $\\varphi$ ($\\lambda = 2\\cos\\varphi$) of $\\nu_x$ with pole "
+                   f"subtraction through the closed-form Stieltjes transform $\\min(\\theta, 1/\\theta)$; semicircle "
+                   f"brackets by {what_tex}; " + typeset(err))
     return Trajectory(
         model=model.name, params=params, dps=dps, times=tuple(times), time_name=model.time_name(params),
         observables=run.values, method=method, regime=ex.regime,

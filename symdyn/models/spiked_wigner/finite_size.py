@@ -52,6 +52,7 @@ from ...exact import exact_sign, to_float, to_mp
 from .._spectral_finite_size import FiniteSize
 from ...numeric.arithmetic import MPFR
 from ...numeric.rules import GaussChebyshev
+from ...tex import Prose
 from .constants import exact_constants
 from .evaluation import Evaluator
 
@@ -67,9 +68,11 @@ class SpikedWignerSignRisk:
     """The sign risk above threshold at size ``n`` (the :class:`symdyn.check.SignRisk` interface)."""
 
     extra_key = _EXTRA_KEY
-    amplitude_label = "outlier amplitude <v1, x0>"
+    amplitude_label = Prose("outlier amplitude <v1, x0>", r"outlier amplitude $\langle v_1, x_0\rangle$")
     amplitude_latex = r"\alpha\sqrt{\zeta}"
-    missing_hint = "the Krylov route does not resolve the outlier's amplitude: use the dense method, --method eigh"
+    missing_hint = Prose("the Krylov route does not resolve the outlier's amplitude: use the dense method, --method eigh",
+                         "the Krylov route does not resolve the outlier's amplitude: use the dense simulation method "
+                         r"\emph{eigh}")
     correction_text = ("each trial's deterministic equivalent given its realised outlier amplitude (and top "
                        "eigenvalue when recorded) replaces the one at the limit amplitude")
 
@@ -85,9 +88,13 @@ class SpikedWignerSignRisk:
         self.amplitude = self.alpha * self.sqrt_zeta
         self.sigma = math.sqrt((1.0 - self.alpha**2) * (1.0 - self.zeta) / n)
         self.predicted_wrong = float(stats.norm.cdf(-abs(self.amplitude) / self.sigma)) if self.sigma > 0 else 0.0
-        self.description = ("the outlier amplitude <v1, x0> = alpha sqrt(1 - theta^-2) (v1 the top eigenvector, "
-                            "<x, v1> > 0); its finite-n part sqrt(1 - alpha^2) <v1, g> has s.d. "
-                            "sqrt((1 - alpha^2) theta^-2/n)")
+        self.description = Prose("the outlier amplitude <v1, x0> = alpha sqrt(1 - theta^-2) (v1 the top eigenvector, "
+                                 "<x, v1> > 0); its finite-n part sqrt(1 - alpha^2) <v1, g> has s.d. "
+                                 "sqrt((1 - alpha^2) theta^-2/n)",
+                                 r"the outlier amplitude $\langle v_1, x_0\rangle = \alpha\sqrt{1 - \theta^{-2}}$ "
+                                 r"($v_1$ the top eigenvector, $\langle x, v_1\rangle > 0$); its finite-$n$ part "
+                                 r"$\sqrt{1 - \alpha^2}\,\langle v_1, g\rangle$ has standard deviation "
+                                 r"$\sqrt{(1 - \alpha^2)\theta^{-2}/n}$")
         self._cache: dict[Any, dict[str, float]] = {}
 
     # -- the brackets of the theory, scaled by e^{-t lambda*} per power of f (floats)
@@ -155,9 +162,12 @@ def finite_size(model: Any, params: Any, sizes: Mapping[str, int], *, dps: int =
     dist = abs(to_float(can.theta) - 1.0)
     window = 3.0 * n ** (-1.0 / 3.0)
     if dist < window:
-        notes.append(f"|theta - 1| = {dist:.3g} is inside the BBP window 3 n^(-1/3) = {window:.3g}: at this size the "
-                     "outlier is not separated from the bulk edge, so the deterministic equivalent converges slowly "
-                     "in n")
+        notes.append(Prose(f"|theta - 1| = {dist:.3g} is inside the BBP window 3 n^(-1/3) = {window:.3g}: at this size "
+                           "the outlier is not separated from the bulk edge, so the deterministic equivalent converges "
+                           "slowly in n",
+                           r"$|\theta - 1| = " + f"{dist:.3g}" + r"$ is inside the BBP window $3 n^{-1/3} = "
+                           + f"{window:.3g}$: at this size the outlier is not separated from the bulk edge, so the "
+                           r"deterministic equivalent converges slowly in $n$"))
     sign = None
     if can.alpha is not None and exact_sign(can.theta - 1) > 0 and exact_sign(can.alpha) != 0:
         sign = SpikedWignerSignRisk(model, params, can, n)

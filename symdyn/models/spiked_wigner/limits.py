@@ -30,6 +30,7 @@ import sympy as sp
 from ...asymptotics import not_checked, relaxation_check, richardson_check, round_up
 from ...exact import to_mp
 from ...laws.bbp import Regime
+from ...tex import Prose
 from ...results import Decay, Limit, NumericCheck
 from ...symbols import alpha as A_, theta as T_
 from . import spectral
@@ -78,13 +79,18 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     if regime is Regime.ABOVE and not zero_alpha:
         exact["m"] = sp.Integer(ex.sign_alpha) * e["sqrt_weight"]
         exact["energy"] = can.x_scale * e["lam_star"]
-        conditions = "theta > 1 (theta_c = 1 in canonical units); the sign is that of alpha"
+        conditions = Prose("theta > 1 (theta_c = 1 in canonical units); the sign is that of alpha",
+                           r"$\theta > 1$ ($\theta_c = 1$ in canonical units); the sign is that of $\alpha$")
     else:
         exact["m"] = sp.Integer(0)
         exact["energy"] = can.x_scale * 2
-        conditions = {Regime.ABOVE: "theta > 1", Regime.AT: "theta = 1 exactly", Regime.BELOW: "theta < 1"}[regime]
+        conditions = {Regime.ABOVE: Prose("theta > 1", r"$\theta > 1$"),
+                      Regime.AT: Prose("theta = 1 exactly", r"$\theta = 1$ exactly"),
+                      Regime.BELOW: Prose("theta < 1", r"$\theta < 1$")}[regime]
         if zero_alpha:
-            conditions += "; alpha = 0: m(t) = 0 for all t, and the energy tends to the bulk edge 2"
+            conditions = Prose(conditions + "; alpha = 0: m(t) = 0 for all t, and the energy tends to the bulk edge 2",
+                               conditions.latex + r"; $\alpha = 0$: $m(t) = 0$ for all $t$, and the energy tends to "
+                               r"the bulk edge $2$")
     decay = _decay(can, ex, regime, dps)
     values = {k: to_mp(v, dps) for k, v in exact.items()}
     num_check = _numeric_check(model, params, can, ex, regime, values, decay) if check else None
@@ -95,25 +101,33 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
 def _decay(can, ex, regime: Regime, dps: int) -> Decay:
     e = ex.exprs
     if ex.sign_alpha == 0:
-        return Decay(law="identically 0", exponent=None, note="alpha = 0: the start is orthogonal to x")
+        return Decay(law="identically 0", exponent=None,
+                     note=Prose("alpha = 0: the start is orthogonal to x", r"$\alpha = 0$: the start is orthogonal to $x$"))
     if regime is Regime.ABOVE:
         if can.gd:
             ratio = (1 + can.eta * 2) / (1 + can.eta * e["lam_star"])
-            return Decay(law="((1 + 2 eta)/(1 + eta lambda*))^k k^(-3/2)", exponent=None,
+            return Decay(law=Prose("((1 + 2 eta)/(1 + eta lambda*))^k k^(-3/2)",
+                                   r"$\bigl((1 + 2\eta)/(1 + \eta\lambda_*)\bigr)^k\, k^{-3/2}$"), exponent=None,
                          time_scale=to_mp(-1 / sp.log(ratio), dps),
-                         note="relaxation over about -1/log((1 + 2 eta)/(1 + eta (theta + 1/theta))) steps")
-        return Decay(law="exp(-t (lambda* - 2)) t^(-3/2)", exponent=None,
+                         note=Prose("relaxation over about -1/log((1 + 2 eta)/(1 + eta (theta + 1/theta))) steps",
+                                    r"relaxation over about $-1/\log\bigl((1 + 2\eta)/(1 + \eta(\theta + 1/\theta))"
+                                    r"\bigr)$ steps"))
+        return Decay(law=Prose("exp(-t (lambda* - 2)) t^(-3/2)", r"$e^{-t (\lambda_* - 2)}\, t^{-3/2}$"), exponent=None,
                      time_scale=to_mp(1 / (e["delta"] * can.time_factor), dps),
-                     note="time scale 1/(theta + 1/theta - 2) = theta/(theta - 1)^2 (in the user's time units), "
-                          "diverging like (theta - 1)^-2")
+                     note=Prose("time scale 1/(theta + 1/theta - 2) = theta/(theta - 1)^2 (in the user's time units), "
+                                "diverging like (theta - 1)^-2",
+                                r"time scale $1/(\theta + 1/\theta - 2) = \theta/(\theta - 1)^2$ (in the user's time "
+                                r"units), diverging like $(\theta - 1)^{-2}$"))
     p = -power_law_exponent(regime)
     K = amplitude_exact(can.theta, can.alpha, regime)
     if can.gd:
         unit = can.eta / (1 + 2 * can.eta)
-        law, note = f"k^(-{p})", "k = GD steps; effective time tau = k eta/(1 + 2 eta)"
+        law = Prose(f"k^(-{p})", f"$k^{{-{p}}}$")
+        note = Prose("k = GD steps; effective time tau = k eta/(1 + 2 eta)",
+                     r"$k$ gradient-descent steps; effective time $\tau = k\eta/(1 + 2\eta)$")
     else:
         unit = can.time_factor
-        law, note = f"t^(-{p})", "amplitude in the user's time units"
+        law, note = Prose(f"t^(-{p})", f"$t^{{-{p}}}$"), "amplitude in the user's time units"
     K = K * unit ** (-p)
     return Decay(law=law, exponent=-p, amplitudes={"m": to_mp(K, dps)}, exact={"m": K}, note=note)
 

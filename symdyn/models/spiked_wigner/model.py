@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...laws.bbp import BBP_REGIMES
 from .._quadrature import FAST_PATH, QUADRATURE_OPTIONS
 from ..base import PackagedModel
+from ...tex import Prose
 from . import spec
 
 __all__ = ["SpikedWigner"]
@@ -22,8 +23,12 @@ class SpikedWigner(PackagedModel):
 
     name = "spiked-wigner"
     title = "Symmetric spiked Wigner model by spherical gradient flow / gradient descent (Bodin-Macris)"
-    summary = ("Y = theta x x^T + W (W GOE, semicircle on [-2, 2], |x| = 1); overlap m(t) = <x, x(t)> of "
-               "x(t) = e^{tY} x0/|e^{tY} x0| (or (I + eta Y)^k x0 normalised) from x0 = alpha x + sqrt(1 - alpha^2) g.")
+    summary = Prose("Y = theta x x^T + W (W GOE, semicircle on [-2, 2], |x| = 1); overlap m(t) = <x, x(t)> of "
+                    "x(t) = e^{tY} x0/|e^{tY} x0| (or (I + eta Y)^k x0 normalised) from x0 = alpha x + "
+                    "sqrt(1 - alpha^2) g.",
+                    r"$Y = \theta x x^\top + W$ ($W$ from the GOE, semicircle law on $[-2, 2]$, $|x| = 1$); the "
+                    r"overlap $m(t) = \langle x, x(t)\rangle$ of $x(t) = e^{tY} x_0/|e^{tY} x_0|$ (or of "
+                    r"$(I + \eta Y)^k x_0$ normalised) from $x_0 = \alpha x + \sqrt{1 - \alpha^2}\, g$.")
     parameter_specs = spec.PARAMETERS
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
@@ -43,7 +48,9 @@ class SpikedWigner(PackagedModel):
         "seeds": 20,
         "times": ["1", "2", "5", "10", "20"],
         "sizes": [250, 500, 1000, 2000],
-        "note": "above threshold (theta_c = 1): m -> sqrt(1 - theta^-2) = 0.7454, approached on the time scale "
-                "theta/(theta - 1)^2 = 6",
+        "note": Prose("above threshold (theta_c = 1): m -> sqrt(1 - theta^-2) = 0.7454, approached on the time scale "
+                      "theta/(theta - 1)^2 = 6",
+                      r"above the threshold $\theta_c = 1$: $m(t) \to \sqrt{1 - \theta^{-2}} = 0.7454$, approached on "
+                      r"the time scale $\theta/(\theta - 1)^2 = 6$"),
     }
     simulator_name = "SpikedWignerSimulator"
