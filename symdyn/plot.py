@@ -16,6 +16,7 @@ tests and notebooks alike.  Save with ``fig.savefig(path)`` or :func:`save`.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -115,9 +116,21 @@ def mathtext(model: "Model | None", name: str) -> str:
             symbol = model.observable(name).latex_of(name)
         except Exception:  # an event or an undeclared name: its plain name
             symbol = ""
-        if symbol:
+        if symbol and _mathtext_ok(symbol):
             return f"${symbol}$"
     return name
+
+
+@lru_cache(maxsize=512)
+def _mathtext_ok(symbol: str) -> bool:
+    """Whether matplotlib's mathtext (a subset of TeX) can typeset *symbol* (``\\ge`` it cannot)."""
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(f"${symbol}$")
+    except ValueError:
+        return False
+    return True
 
 
 def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, model: "Model | None" = None,

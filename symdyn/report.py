@@ -153,7 +153,7 @@ def _boundaries_section(model: "Model", params: "Params", items: Sequence[tuple[
     rows, missing = [], []
     pspecs = {s.name: s for s in model.parameter_specs}
     for name, b, err in items:
-        spec = model.quantity(name)
+        spec = model.quantity(name.split(" (", 1)[0])   # "learning-time (k=2)": a member of an indexed quantity
         words = ltx.escape(name.replace("-", " "))
         if b is None:
             absent = [n for n in spec.needs if params.get(n) is None]
