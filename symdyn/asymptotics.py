@@ -33,6 +33,7 @@ import mpmath as mp
 import sympy as sp
 
 from .results import NumericCheck
+from .tex import Prose
 
 __all__ = ["RELAXATION_TIMES", "round_up", "not_checked", "relaxation_check", "richardson_check", "order_check"]
 
@@ -115,9 +116,19 @@ def richardson_check(model: Any, params: Any, amplitudes: Mapping[str, mp.mpf], 
             observed[name], predicted[name] = extrap, K
             devs.append(abs(extrap - K) / abs(K) if K != 0 else abs(extrap))
         dev = max(devs)
+    symbols = []
+    for name in amplitudes:
+        try:
+            symbol = model.observable(name).latex_of(name)
+        except Exception:   # a model without declarations: the name in words
+            symbol = r"\mathrm{" + name.replace("_", r"\_") + "}"
+        symbols.append(symbol[:-3] if symbol.endswith("(t)") else symbol)
     return NumericCheck(
-        description=(f"Richardson extrapolation of t^{power} m(t) (corrections in 1/t) from t = "
-                     + ", ".join(str(x) for x in ts) + " against the closed-form amplitude"),
+        description=Prose(f"Richardson extrapolation of t^{power} m(t) (corrections in 1/t) from t = "
+                          + ", ".join(str(x) for x in ts) + " against the closed-form amplitude",
+                          f"Richardson extrapolation of $t^{{{power}}}\\, x(t)$ for $x = "
+                          + ", ".join(symbols) + "$ (corrections in $1/t$) from $t = "
+                          + ", ".join(str(x) for x in ts) + "$ against the closed-form amplitude"),
         times=tuple(ts), predicted=predicted, observed=observed, relative_deviation=dev,
         passed=bool(dev < tolerance))
 
