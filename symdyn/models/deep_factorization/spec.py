@@ -225,10 +225,10 @@ EVENTS: tuple[EventSpec, ...] = (
     EventSpec("argmin_error", "the step of that minimum", r"n^\star", quantity="early-stopping", value="argmin",
               available=_early_stopping),
     EventSpec("argmin_after_T0", P("the step of the minimum, at least T0~(r)",
-                                   r"the step of the minimum, at least $\tilde T_0(r)$"), r"n^\star \ge \tilde T_0(r)",
+                                   r"the step of the minimum, at least $\tilde T_0(r)$"), r"n^\star \geq \tilde T_0(r)",
               quantity="early-stopping", value="T0", relation=">=", available=_early_stopping),
     EventSpec("argmin_before_T1", P("the step of the minimum, at most T1~(r)",
-                                    r"the step of the minimum, at most $\tilde T_1(r)$"), r"n^\star \le \tilde T_1(r)",
+                                    r"the step of the minimum, at most $\tilde T_1(r)$"), r"n^\star \leq \tilde T_1(r)",
               quantity="early-stopping", value="T1", relation="<=", available=_early_stopping),
 )
 
