@@ -57,7 +57,7 @@ import mpmath as mp
 import sympy as sp
 
 from .errors import CertificationError
-from .exact import is_exact_zero, mp_to_decimal, mp_to_decimal_directed
+from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal
 
 __all__ = [
     "flint_module", "available", "workprec", "bits_for_dps",
@@ -301,9 +301,10 @@ class CertifiedValue:
     """A real number with a rigorous enclosure ``lower <= true value <= upper``.
 
     ``lower`` and ``upper`` are the exact binary endpoints of the proved ball;
-    ``value`` is its midpoint (the best estimate).  JSON prints the endpoints as
-    decimal strings rounded outward and the value rounded to nearest, all with
-    ``dps + 5`` digits, so the printed interval still contains the printed value.
+    ``value`` is its exact midpoint (the best estimate, inside ``[lower, upper]``).  JSON and
+    text print the endpoints as decimal strings rounded outward and the value rounded to
+    nearest, all with ``dps + 5`` digits (:func:`symdyn.exact.enclosure_decimals`), so the
+    printed interval contains the printed value.
     """
 
     name: str
@@ -333,28 +334,22 @@ class CertifiedValue:
             return mp.mpf(0) if scale == 0 else (self.upper - self.lower) / scale
 
     def to_json(self) -> dict[str, str]:
-        # value and bounds with the same digits: nearest rounding of a point inside
-        # [lower, upper] stays inside the outward-rounded bounds
-        return {
-            "value": mp_to_decimal(self.value, self.dps + 5),
-            "lower": mp_to_decimal_directed(self.lower, self.dps + 5, "down"),
-            "upper": mp_to_decimal_directed(self.upper, self.dps + 5, "up"),
-        }
+        value, lower, upper = enclosure_decimals(self.lower, self.upper, self.dps + 5)
+        return {"value": value, "lower": lower, "upper": upper}
 
     def render(self) -> str:
         j = self.to_json()
         return f"{j['value']}  in [{j['lower']}, {j['upper']}]"
 
+    def __str__(self) -> str:
+        return f"{self.name} = {self.render()}"
+
 
 def from_arb(name: str, x, dps: int, method: str, notes: Sequence[str] = ()) -> CertifiedValue:
     """A :class:`CertifiedValue` from a finite real ball."""
     lo, hi = arb_bounds(x)
-    with mp.workdps(dps + 10):
-        value = (lo + hi) / 2
-    with mp.workdps(dps):
-        value = +value
-    return CertifiedValue(name=name, value=value, lower=lo, upper=hi, dps=int(dps), method=method,
-                          notes=tuple(notes))
+    return CertifiedValue(name=name, value=enclosure_midpoint(lo, hi), lower=lo, upper=hi, dps=int(dps),
+                          method=method, notes=tuple(notes))
 
 
 @dataclass(frozen=True)

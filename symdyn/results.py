@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import mpmath as mp
 import sympy as sp
 
-from .exact import mp_to_decimal, mp_to_decimal_directed
+from .exact import enclosure_decimals, enclosure_midpoint, mp_to_decimal
 from .params import Params
 from .laws.bbp import Regime  # noqa: F401  (transitional: models' derivations still import it from here)
 
@@ -231,9 +231,44 @@ class Quantity:
     approximations: tuple[Approximation, ...] = ()
     check: NumericCheck | None = None
 
+    def __post_init__(self) -> None:
+        if self.enclosures is not None:  # certified: each value is its enclosure's exact midpoint
+            values = dict(self.values)
+            for k, (lo, hi) in self.enclosures.items():
+                if k in values:
+                    values[k] = enclosure_midpoint(lo, hi)
+            object.__setattr__(self, "values", values)
+
     @property
     def value(self) -> mp.mpf:
         return next(iter(self.values.values()))
+
+    def decimals(self, name: str | None = None) -> dict[str, str]:
+        """``{"value"}`` of one value as a decimal string, plus ``"lower"``, ``"upper"`` when certified
+        (then ``dps + 5`` digits, endpoints rounded outward, the value inside them as decimals)."""
+        name = next(iter(self.values)) if name is None else name
+        if self.enclosures is not None and name in self.enclosures:
+            value, lower, upper = enclosure_decimals(*self.enclosures[name], self.dps + 5)
+            return {"value": value, "lower": lower, "upper": upper}
+        return {"value": _dec(self.values[name], self.dps)}
+
+    def __str__(self) -> str:
+        """Readable text at full precision (what ``symdyn boundary`` prints)."""
+        lines = []
+        for k in self.values:
+            d = self.decimals(k)
+            lines.append(f"{k} = {d['value']}" + (f"   [= {sp.sstr(self.exact[k])}]" if k in self.exact else ""))
+            if "lower" in d:
+                lines.append(f"  certified in [{d['lower']}, {d['upper']}]")
+        for a in self.approximations:
+            vals = ", ".join(f"{k} = {mp_to_decimal(v, min(self.dps, 20))}" for k, v in a.values.items())
+            lines.append(f"  {a.name}: {vals}   ({a.description}" + (f"; error {a.error}" if a.error else "") + ")")
+        if self.regime is not None:
+            lines.append(f"regime: {self.regime}")
+        if self.note:
+            lines.append(f"note: {self.note}")
+        lines.append(f"method: {self.method}")
+        return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         first = next(iter(self.values))
@@ -257,24 +292,14 @@ class Quantity:
         if self.check is not None:
             out["check"] = self.check.to_json(min(self.dps, 20))
         if self.enclosures is not None:
-            # certified: the value is the enclosure's midpoint, printed with the same digits as
-            # the outward-rounded bounds, so that lower <= value <= upper holds for the strings
-            digits = self.dps + 5
-            for k, (a, b) in self.enclosures.items():
-                with mp.workdps(digits + 20):
-                    mid = (a + b) / 2
-                out["values"][k] = mp_to_decimal(mid, digits)
+            # certified: values and outward-rounded bounds with the same digits, lower <= value <= upper
+            texts = {k: self.decimals(k) for k in self.enclosures}
+            for k, d in texts.items():
+                out["values"][k] = d["value"]
             out["value"] = out["values"][first]
-            lo, hi = self.enclosures[first]
-            out["lower"] = mp_to_decimal_directed(lo, self.dps + 5, "down")
-            out["upper"] = mp_to_decimal_directed(hi, self.dps + 5, "up")
-            out["enclosures"] = {
-                k: {
-                    "lower": mp_to_decimal_directed(a, self.dps + 5, "down"),
-                    "upper": mp_to_decimal_directed(b, self.dps + 5, "up"),
-                }
-                for k, (a, b) in self.enclosures.items()
-            }
+            if first in texts:
+                out["lower"], out["upper"] = texts[first]["lower"], texts[first]["upper"]
+            out["enclosures"] = {k: {"lower": d["lower"], "upper": d["upper"]} for k, d in texts.items()}
         return out
 
 

@@ -6,7 +6,7 @@ import click
 import mpmath as mp
 
 from ..errors import ParameterError
-from ..exact import mp_to_decimal, mp_to_decimal_directed
+from ..exact import mp_to_decimal
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times,
 )
@@ -135,18 +135,4 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
     if as_json:
         emit_json(b.to_json())
         return
-    for k, v in b.values.items():
-        line = f"{k} = {mp_to_decimal(v, dps)}" + (f"   [= {b.exact[k]}]" if k in b.exact else "")
-        if b.enclosures is not None:
-            lo, hi = b.enclosures[k]
-            line += (f"\n  certified in [{mp_to_decimal_directed(lo, dps + 5, 'down')}, "
-                     f"{mp_to_decimal_directed(hi, dps + 5, 'up')}]")
-        click.echo(line)
-    for a in b.approximations:
-        vals = ", ".join(f"{k} = {mp_to_decimal(v, min(dps, 20))}" for k, v in a.values.items())
-        click.echo(f"  {a.name}: {vals}   ({a.description}" + (f"; error {a.error}" if a.error else "") + ")")
-    if b.regime is not None:
-        click.echo(f"regime: {b.regime}")
-    if b.note:
-        click.echo(f"note: {b.note}")
-    click.echo(f"method: {b.method}")
+    click.echo(str(b))
