@@ -116,3 +116,31 @@ def test_missing_parameters_are_named(rank_one):
     p = rank_one.params(c="1/2", theta="6/5", alpha="1/10")
     with pytest.raises(sd.ParameterError, match="missing parameter beta"):
         rank_one.evaluate(p, ["1"])
+
+
+# ----------------------------------------------------------------------------- echoed values are short
+
+@pytest.mark.parametrize("value", ["1" * 10**8, "x" * 5000, "1/" + "2" * 30000, "9" * 300 + "e5x"])
+def test_a_huge_value_is_refused_with_a_short_message(rank_one, value):
+    with pytest.raises(sd.ParameterError) as info:
+        rank_one.params(c=value)
+    message = str(info.value)
+    assert len(message) < 250 and "characters" in message and "\n" not in message
+
+
+def test_every_symdyn_error_cuts_long_words():
+    err = sd.ParameterError("unknown observable '" + "m" * 10**6 + "': available are m_u, m_v")
+    assert len(str(err)) < 200 and str(err).endswith("characters): available are m_u, m_v")
+
+
+def test_numpy_scalars_are_exact_values(rank_one):
+    np = pytest.importorskip("numpy")
+    p = rank_one.params(c=np.float64(0.5), theta=np.float32(1.5), alpha=np.int64(0), beta=np.float64(0.1))
+    assert p["c"] == sp.Rational(1, 2) and p["theta"] == sp.Rational(3, 2) and p["beta"] == sp.Rational(1, 10)
+    assert p["alpha"] == 0
+
+
+@pytest.mark.parametrize("text", ["١", "１/２", "½", "٠.٥", "1e٣", "²"])
+def test_non_ascii_digits_are_refused_by_one_rule(text):
+    with pytest.raises(sd.ParameterError, match="is not a number"):
+        parse_number(text)

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import click
 
-from ..errors import CertificationError, ConvergenceError, SymdynError, UnsupportedError
+from ..errors import CertificationError, ConvergenceError, SymdynError, UnsupportedError, shorten
 
 __all__ = ["cli", "main"]
 
@@ -53,7 +53,7 @@ for _name in _COMMAND_MODULES:
 
 
 def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"symdyn: error: {message}", err=True)
+    click.echo(f"symdyn: error: {shorten(message)}", err=True)
     sys.exit(status)
 
 
