@@ -117,6 +117,31 @@ def parse_number(value: Any) -> sp.Rational:
 MIN_DPS = 15
 MAX_DPS = 1000
 
+#: Digits of the numerator and of the denominator of a model parameter's exact value.  The exact
+#: constants take square roots of sums of parameters' powers, and SymPy factors the integers under a
+#: root: measured, random 100-digit parameters cost about 1 s, 200-digit ones up to 10 s, and
+#: theta = 1e999 did not finish in a minute.  101 digits admit every decimal from 1e-100 to 1e100.
+MAX_DIGITS = 101
+
+
+def check_size(value: sp.Rational) -> sp.Rational:
+    """*value* if its numerator and denominator have at most :data:`MAX_DIGITS` digits.
+
+    >>> check_size(sp.Rational(1, 10**30))
+    1/1000000000000000000000000000000
+    >>> check_size(sp.Integer(10) ** 400)
+    Traceback (most recent call last):
+    ...
+    symdyn.errors.ParameterError: the value has 401 digits: exact parameters have at most 101 digits in numerator and denominator (decimals from 1e-100 to 1e100)
+    """
+    if isinstance(value, sp.Rational):
+        digits = max(len(str(abs(int(value.p)))), len(str(int(value.q))))
+        if digits > MAX_DIGITS:
+            raise ParameterError(f"the value has {digits} digits: exact parameters have at most {MAX_DIGITS} digits "
+                                 f"in numerator and denominator (decimals from 1e-{MAX_DIGITS - 1} to "
+                                 f"1e{MAX_DIGITS - 1})")
+    return value
+
 
 def check_dps(dps: Any) -> int:
     """Validate a requested precision (decimal digits, ``MIN_DPS..MAX_DPS``).
@@ -198,6 +223,9 @@ class Interval(Domain):
     hi: Any = None
     lo_closed: bool = True
     hi_closed: bool = True
+
+    def parse(self, raw: Any) -> Any:
+        return check_size(parse_number(raw))
 
     def contains(self, value: Any) -> bool:
         v = value
