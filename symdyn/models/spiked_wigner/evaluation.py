@@ -89,6 +89,8 @@ class Evaluator:
         self._nodes: dict[tuple[int, int], _NodeData] = {}
         self._delta = float(sp.N(ex.exprs["delta"], 20))
         self._eta = None if can.eta is None else float(sp.N(can.eta, 20))
+        s_ref = ex.exprs["lam_star" if self.s_ref_is_outlier else "edge"]
+        self._log10_s_ref = float(sp.N(sp.log(s_ref, 10), 15))
         # the semicircle sums of GD run in mpmath for float64 (no underflow of (1 + eta s)^(-2k))
         self._sc_arith = MPMATH if arith.max_dps is not None else arith
 
@@ -137,13 +139,20 @@ class Evaluator:
             return 2.0 * t * math.log1p(self._eta * self._delta / (1.0 + 2.0 * self._eta)) / math.log(10)
         return 2.0 * t * self._delta / math.log(10)
 
+    def exponent_digits(self, t: float) -> int:
+        """Digits lost to the size of the exponents: ``log10(t s_ref)`` (flow) or ``log10 k`` (GD)."""
+        if t <= 0:
+            return 0
+        return max(0, int(math.ceil(math.log10(t) + (0.0 if self.gd else self._log10_s_ref))))
+
     def subtract_pole(self, t: float, dps: int) -> tuple[bool, int]:
         """(subtract?, extra guard digits) at time t."""
         loss = self.loss_digits(t)
+        guard = self.exponent_digits(t)
         limit = FLOAT64_MAX_LOSS if self.arith.max_dps is not None else max(20.0, float(dps))
         if loss <= limit:
-            return True, int(math.ceil(loss))
-        return False, 0
+            return True, int(math.ceil(loss)) + guard
+        return False, guard
 
     def order(self, t: float, digits: int, subtract: bool) -> int:
         pole = None if subtract else self._delta / 2.0
