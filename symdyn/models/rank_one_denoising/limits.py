@@ -102,10 +102,12 @@ def _decay(can, ex, regime: Regime, dps: int) -> Decay:
     tf = can.time_factor
     if regime is Regime.ABOVE:
         if can.gd:
-            ratio = (1 + can.eta * e["s_plus"]) / (1 + can.eta * e["s1"])
-            scale = -1 / sp.log(ratio)
+            # -1/log((1 + eta s+)/(1 + eta s1)) = 1/log1p(u): SymPy's evalf fails on log(1 + tiny)
+            u = to_mp(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]), dps + 5)
+            with mp.workdps(dps + 5):
+                scale = 1 / mp.log1p(u)
             return Decay(law="((1 + eta s+)/(1 + eta s1))^k k^(-3/2)", exponent=None,
-                         time_scale=to_mp(scale, dps),
+                         time_scale=scale,
                          note="relaxation over about -1/log((1 + eta s+)/(1 + eta s1)) steps")
         return Decay(law="exp(-t (s1 - s+)) t^(-3/2)", exponent=None,
                      time_scale=to_mp(1 / (e["gap"] * tf), dps),
@@ -147,7 +149,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
     e = ex.exprs
     if regime is Regime.ABOVE:
         if can.gd:
-            rate = float(sp.N(sp.log((1 + can.eta * e["s1"]) / (1 + can.eta * e["s_plus"])), 20))
+            rate = math.log1p(float(sp.N(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]), 20)))  # no 1 + tiny
             t_check = math.ceil(40.0 / rate)
             label = f"GD at k = {t_check} = 40 relaxation steps"
         else:
@@ -159,7 +161,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
                 description=(f"not checked: the relaxation time is {t_check / 40:.3g} (in the user's units), so the "
                              f"limit is approached only for t >> that; evaluating there is out of range"),
                 times=(), predicted={}, observed={}, relative_deviation=None, passed=None)
-        t_str = str(int(t_check)) if can.gd else str(sp.Rational(t_check).limit_denominator(1000))
+        t_str = str(int(t_check)) if can.gd else str(sp.Rational(f"{t_check:.6g}"))  # exact, also if t << 1
         traj = model.evaluate(params, [t_str], dps=CHECK_DPS, observables=["m_u", "m_v"])
         observed = {k: traj[k][0] for k in ("m_u", "m_v")}
         with mp.workdps(CHECK_DPS):
@@ -178,12 +180,14 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
         T = 3200.0
     else:
         T = max(400.0, 200.0 * s_plus / max(delta, 1e-300))  # the edge law needs t delta >> s+
+    # ... and t >> 1/(width 2 sqrt(c) of the bulk of singular values)
+    T = max(T, 200.0 / max(float(sp.N(e["sqrt_c"], 20)), 1e-300))
     if can.gd:
         unit = float(sp.N(can.eta / (1 + can.eta * e["s_plus"]), 20))
         T = _round_up(T / unit)
     else:
         T = _round_up(T / float(can.time_factor))
-    if 4 * T > MAX_CHECK_TIME * (1 if not can.gd else 1 / unit):
+    if not 4 * T <= MAX_CHECK_TIME * (1 if not can.gd else 1 / unit):
         return NumericCheck(description=f"not checked: the edge law needs t >> {T:.3g}, out of range",
                             times=(), predicted={}, observed={}, relative_deviation=None, passed=None)
     ts = [sp.Integer(int(T) * k) for k in (1, 2, 4)]

@@ -141,7 +141,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
                             relative_deviation=None, passed=bool(ok))
     if regime is Regime.ABOVE:
         if can.gd:
-            rate = float(sp.N(sp.log((1 + can.eta * e["lam_star"]) / (1 + 2 * can.eta)), 20))
+            rate = math.log1p(float(sp.N(can.eta * e["delta"] / (1 + 2 * can.eta), 20)))  # no 1 + tiny
             t_check = math.ceil(40.0 / rate)
             label = f"GD at k = {t_check} = 40 relaxation steps"
         else:
@@ -151,7 +151,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
         if t_check > MAX_CHECK_TIME:
             return _not_checked(f"not checked: the relaxation time is {t_check / 40:.3g} (in the user's units), so "
                                 "the limit is approached only for t >> that; evaluating there is out of range")
-        t_str = str(int(t_check)) if can.gd else str(sp.Rational(t_check).limit_denominator(1000))
+        t_str = str(int(t_check)) if can.gd else str(sp.Rational(f"{t_check:.6g}"))  # exact, also if t << 1
         traj = model.evaluate(params, [t_str], dps=CHECK_DPS, observables=["m", "energy"])
         observed = {k: traj[k][0] for k in ("m", "energy")}
         with mp.workdps(CHECK_DPS):
