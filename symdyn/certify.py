@@ -57,7 +57,7 @@ import mpmath as mp
 import sympy as sp
 
 from .errors import CertificationError
-from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal
+from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal  # noqa: F401 (doctest)
 
 __all__ = [
     "flint_module", "available", "workprec", "bits_for_dps",

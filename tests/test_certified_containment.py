@@ -15,7 +15,6 @@ from fractions import Fraction
 
 import mpmath as mp
 import pytest
-import sympy as sp
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 pytest.importorskip("flint")
