@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pkgutil
 import sys
+import warnings
 from importlib import import_module
 from typing import NoReturn
 
@@ -57,8 +58,30 @@ def _fail(message: str, status: int) -> NoReturn:
     sys.exit(status)
 
 
+def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Warnings of the libraries as one line each (counted), never raw source lines on stderr."""
+    counts: dict[tuple[str, str], int] = {}
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+            continue  # for developers (pytest shows them), not for the user of a command
+        key = (w.category.__name__, str(w.message).splitlines()[0] if str(w.message) else "")
+        counts[key] = counts.get(key, 0) + 1
+    for (category, message), k in list(counts.items())[:5]:
+        click.echo(f"symdyn: warning: {category}: {shorten(message)}" + (f" ({k} times)" if k > 1 else ""), err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
+    with warnings.catch_warnings(record=True) as caught:
+        for category in (RuntimeWarning, UserWarning):  # count every occurrence (others keep their filters)
+            warnings.filterwarnings("always", category=category)
+        try:
+            _main(argv)
+        finally:
+            _report_warnings(caught)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         status = cli.main(args=argv, prog_name="symdyn", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -68,6 +68,21 @@ _STEP_OVERHEAD = 3.0e-4    # seconds per Lanczos step besides the passes
 _GEN_SECONDS = 2.0e-8      # seconds per entry of Z (normal draws and scaling)
 
 
+#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
+#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
+_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
+
+
+def _check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
+    limit = _CROSS_CHECK_HORIZON.get(method)
+    if limit is None or times is None or can.gd:
+        return
+    horizon = max(times) * s_est
+    if not horizon <= limit:
+        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
+                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
+
+
 def _flt(x: Any) -> float:
     return float(sp.N(x, 30))
 
@@ -147,6 +162,7 @@ class _Setup:
     observables: tuple[str, ...]
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    seconds: float | None = None   # estimated seconds per trial (cost model of method=auto)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -243,6 +259,7 @@ class RankOneSimulator(Simulator):
                                      f"{_EXPM_MAX}; use gram or lanczos")
             if method == "ode" and p + n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: p+n = {p + n} > {_ODE_MAX}")
+            _check_cross_check_horizon(method, can, times, max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta))
             return method
         horizon = self._horizon(can, theta, c, times)
         s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)
@@ -329,11 +346,15 @@ class RankOneSimulator(Simulator):
         notes = []
         if method == "auto":
             notes.append(f"method auto chose {chosen} for p x n = {p} x {n}")
+        seconds = None
+        if chosen in ("gram", "lanczos"):
+            s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)
+            seconds = self.cost_estimate(p, n, chosen, self._horizon(can, theta, c, ft), s_est)
         return _Setup(
             can=can, p=p, n=n, theta=theta, alpha=_flt(can.alpha), beta=_flt(can.beta), kappa=_flt(can.kappa),
             sa=_flt(sp.sqrt(1 - can.alpha**2)), sb=_flt(sp.sqrt(1 - can.beta**2)), x_scale=_flt(x_scale),
             r0=_flt(can.r0 / sp.sqrt(x_scale)), times=tuple(exact_times), prop=prop, method=chosen,
-            observables=wanted, memory=memory, notes=tuple(notes),
+            observables=wanted, memory=memory, notes=tuple(notes), seconds=seconds,
         )
 
     # ------------------------------------------------------------------ running
@@ -367,7 +388,7 @@ class RankOneSimulator(Simulator):
 
         out = run_trials(trial, trials=int(trials), seed=int(seed), observables=setup.observables,
                          n_times=len(setup.times), label=f"simulate {setup.p}x{setup.n} ({setup.method})",
-                         progress=progress, threads=threads, tol=tol)
+                         progress=progress, threads=threads, tol=tol, trial_bytes=setup.memory)
         notes = list(setup.notes) + list(out.notes)
         if setup.x_scale != 1.0 and any(o in ("energy", "norm_sq") for o in setup.observables):
             notes.append("energy and norm_sq are in the convention's units (X_user = x_scale X_canonical)")

@@ -66,6 +66,21 @@ _STEP_OVERHEAD = 3.0e-4
 _GEN_SECONDS = 2.0e-8
 
 
+#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
+#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
+_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
+
+
+def _check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
+    limit = _CROSS_CHECK_HORIZON.get(method)
+    if limit is None or times is None or can.gd:
+        return
+    horizon = max(times) * s_est
+    if not horizon <= limit:
+        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
+                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
+
+
 def _flt(x: Any) -> float:
     return float(sp.N(x, 30))
 
@@ -137,6 +152,7 @@ class _Setup:
     observables: tuple[str, ...]
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    seconds: float | None = None   # estimated seconds per trial (cost model of method=auto)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -206,6 +222,7 @@ class SpikedWignerSimulator(Simulator):
                                      "use eigh or lanczos")
             if method == "ode" and n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: n = {n} > {_ODE_MAX}")
+            _check_cross_check_horizon(method, can, times, max(2.0, _flt(can.theta) + 1.0 / _flt(can.theta)))
             return method
         theta = _flt(can.theta)
         s_est = max(2.0, theta + 1.0 / theta)
@@ -287,9 +304,16 @@ class SpikedWignerSimulator(Simulator):
                                  "memory is available: use a smaller n" + (" or method=lanczos" if chosen == "eigh"
                                                                            else ""))
         notes = [f"method auto chose {chosen} for n = {n}"] if method == "auto" else []
+        seconds = None
+        if chosen in ("eigh", "lanczos"):
+            theta = _flt(can.theta)
+            s_est = max(2.0, theta + 1.0 / theta)
+            horizon = max(ft) * math.log1p(_flt(can.eta) * s_est) / s_est if can.gd else max(ft)
+            seconds = self.cost_estimate(n, chosen, horizon, s_est)
         return _Setup(can=can, n=n, theta=_flt(can.theta), alpha=_flt(can.alpha),
                       sa=_flt(sp.sqrt(1 - can.alpha**2)), x_scale=_flt(can.x_scale), times=tuple(exact_times),
-                      prop=prop, method=chosen, observables=wanted, memory=memory, notes=tuple(notes))
+                      prop=prop, method=chosen, observables=wanted, memory=memory, notes=tuple(notes),
+                      seconds=seconds)
 
     # ------------------------------------------------------------------ running
     def run(
@@ -320,7 +344,7 @@ class SpikedWignerSimulator(Simulator):
 
         out = run_trials(trial, trials=int(trials), seed=int(seed), observables=setup.observables,
                          n_times=len(setup.times), label=f"simulate n={setup.n} ({setup.method})",
-                         progress=progress, threads=threads, tol=tol)
+                         progress=progress, threads=threads, tol=tol, trial_bytes=setup.memory)
         notes = list(setup.notes) + list(out.notes)
         if setup.x_scale != 1.0 and "energy" in setup.observables:
             notes.append("energy is in the convention's units (Y_user = sigma Y_canonical)")
