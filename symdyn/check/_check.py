@@ -223,6 +223,7 @@ def check(
     method: str = "auto",
     comparison: Comparison | None = None,
     progress: "Progress | None" = None,
+    allow_mismatch: bool = False,
 ) -> CheckResult:
     """Simulate ``seeds`` instances at size ``size`` and test the theory against them.
 
@@ -247,7 +248,8 @@ def check(
     observables : sequence of str, optional
         Default: the model's default observables (with ``against``: the file's).
     against : Predictions, path or mapping, optional
-        A user's predictions instead of the theory (see :func:`load_predictions`).
+        A user's predictions instead of the theory (see :func:`load_predictions`); a file recording
+        another model or other parameters is refused unless ``allow_mismatch``.
     sizes : sequence of int, optional
         Also run the convergence ladder at these sizes (:func:`convergence`); the
         ladder point at ``size`` reuses this check's simulation.
@@ -292,7 +294,8 @@ def check(
 
     preds_user: Predictions | None = None
     if against is not None:
-        preds_user = against if isinstance(against, Predictions) else load_predictions(against, model, params, dps=dps)
+        preds_user = against if isinstance(against, Predictions) else load_predictions(
+            against, model, params, dps=dps, allow_mismatch=allow_mismatch)
         times = preds_user.times if times is None else times
         observables = preds_user.observables if observables is None else observables
     if times is None:

@@ -145,6 +145,8 @@ def _print_check(result: Any) -> None:
 @click.option("--against", "against", default=None, metavar="FILE",
               help='Check your own predictions: JSON like `symdyn eval --json`, '
                    '{"times": [...], "observables": {"m_u": [...], ...}}.')
+@click.option("--allow-mismatch", "allow_mismatch", is_flag=True,
+              help="Compare an --against file although it records another model or other parameters.")
 @click.option("--sizes", "sizes_text", default=None, metavar="N1,N2,...",
               help="Also run a ladder of sizes and fit how the deviation scales with n.")
 @click.option("--level", "level_text", default="0.05", show_default=True, metavar="L",
@@ -165,7 +167,8 @@ def _print_check(result: Any) -> None:
 @JSON_OPTION
 @click.pass_context
 def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...], n_text: str | None,
-              seeds_text: str, times_text: str | None, seed_text: str, against: str | None, sizes_text: str | None,
+              seeds_text: str, times_text: str | None, seed_text: str, against: str | None, allow_mismatch: bool,
+              sizes_text: str | None,
               level_text: str, obs_text: str | None, method: str, compare: str | None, tolerance_text: str | None,
               plot_text: str | None, dps: int, as_json: bool) -> None:
     """Check the theory of MODEL (or your own predictions) against finite-size simulations.
@@ -205,7 +208,7 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
     plot = _plot_path(plot_text)
     result = check(m, params, size=n, seeds=seeds, times=times, seed=seed, level=level, dps=dps,
                    observables=split_names(obs_text), against=against, sizes=sizes, method=method,
-                   comparison=comparison, progress=progress_meter())
+                   comparison=comparison, progress=progress_meter(), allow_mismatch=allow_mismatch)
     written = []
     if plot is not None:
         from ..plot import plot_check, plot_convergence, plot_sign, save

@@ -37,7 +37,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..progress import Progress
     from ..results import Limit, Quantity, Trajectory
 
-__all__ = ["ObservableSpec", "QuantitySpec", "EventSpec", "OptionSpec", "Model", "PackagedModel", "CAPABILITIES"]
+__all__ = ["ObservableSpec", "QuantitySpec", "EventSpec", "OptionSpec", "Model", "PackagedModel", "CAPABILITIES",
+           "MAX_TIMES"]
+
+#: Times (or step counts) per request: the evaluator takes about 1 ms per time point, a check holds one
+#: row per time and observable, a simulation one column per time; 1e4 keeps every command within seconds
+#: to minutes (300 000 times in a --against file grew past 2 GB without finishing).
+MAX_TIMES = 10_000
 
 #: The views a model can declare in :attr:`Model.capabilities`.
 CAPABILITIES = frozenset({
@@ -243,6 +249,9 @@ class Model:
             raise ParameterError(f"times must be a list (e.g. [1, 5, 20]), not {type(raw).__name__}")
         if len(raw) == 0:
             raise ParameterError(f"no times given: pass at least one {name} (e.g. --t 1,5,20)")
+        if len(raw) > MAX_TIMES:
+            raise ParameterError(f"{len(raw)} times given: at most {MAX_TIMES} per request (each time is a "
+                                 "separate evaluation, row or simulated column); split the request")
         return tuple(parse_time(v, integer=(name == "k"), name=name) for v in raw)
 
     # ------------------------------------------------------------ names
