@@ -116,6 +116,7 @@ def parse_number(value: Any) -> sp.Rational:
 
 MIN_DPS = 15
 MAX_DPS = 1000
+MAX_STEPS = 2**53
 
 #: Digits of the numerator and of the denominator of a model parameter's exact value.  The exact
 #: constants take square roots of sums of parameters' powers, and SymPy factors the integers under a
@@ -192,6 +193,9 @@ def parse_time(value: Any, *, integer: bool = False, name: str = "t") -> sp.Rati
         raise ParameterError(
             f"{name}={_show(value, quote=False)} is not a whole number: discrete GD takes step counts 0, 1, 2, ..."
         )
+    if integer and t > MAX_STEPS:
+        raise ParameterError(f"{name}={_show(value, quote=False)} is beyond the supported step counts (at most "
+                             f"2^53 = {MAX_STEPS}, where float64 still counts exactly)")
     return t
 
 

@@ -144,3 +144,10 @@ def test_numpy_scalars_are_exact_values(rank_one):
 def test_non_ascii_digits_are_refused_by_one_rule(text):
     with pytest.raises(sd.ParameterError, match="is not a number"):
         parse_number(text)
+
+
+def test_step_counts_beyond_2_to_the_53_are_refused():
+    assert parse_time(str(2**53), integer=True) == 2**53
+    with pytest.raises(sd.ParameterError, match="2\\^53"):
+        parse_time(str(2**53 + 1), integer=True)
+    assert parse_time(str(2**60)) == 2**60  # continuous times have the evaluator's own range check
