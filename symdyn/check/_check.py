@@ -276,6 +276,8 @@ def check(
     >>> res.passed, [(r.observable, str(r.t)) for r in res.rows][:2]
     (True, [('m_u', '1'), ('m_u', '5')])
     """
+    if hasattr(model, "check_params"):
+        model.check_params(params)
     if (n is None) == (size is None):
         raise ParameterError("give the simulation's size once: size=N (or n=N)")
     n = whole(size if size is not None else n, "size", 1)
@@ -300,7 +302,7 @@ def check(
         observables = preds_user.observables if observables is None else observables
     if times is None:
         raise ParameterError("no times given: pass times (e.g. times=[1, 5, 20], or --t 1,5,20)")
-    times = model.parse_times(params, list(times))
+    times = model.parse_times(params, times)
     if len(set(times)) != len(times):
         raise ParameterError("a time is listed twice")
     if observables is not None:

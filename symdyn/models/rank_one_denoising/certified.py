@@ -500,7 +500,7 @@ def certify_trajectory(model, params, times: Sequence[Any], *, dps: int = 30,
     dps = check_dps(dps)
     ev = CertifiedRankOne(model, params)
     names = _certifiable_names(model, params, observables)
-    ts = model.parse_times(params, list(times))
+    ts = model.parse_times(params, times)
     _check_range(ev, ts)
     target = bits_for_dps(dps) + GUARD_BITS
     progress = NULL_PROGRESS if progress is None else progress

@@ -434,7 +434,7 @@ def evaluate(
     if can.alpha is None:
         params.require("alpha", purpose="the trajectory")
     names = model.check_observables(params, observables)
-    times = model.parse_times(params, list(times))
+    times = model.parse_times(params, times)
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]

@@ -293,7 +293,7 @@ class RankOneSimulator(Simulator):
         can = self._canonical(params)
         p, n = instance_sizes(can.c, n)
         theta, c = _flt(can.theta), _flt(can.c)
-        tf = None if times is None else self._float_times(can, self.model.parse_times(params, list(times)))
+        tf = None if times is None else self._float_times(can, self.model.parse_times(params, times))
         chosen = self._choose(can, p, n, theta, c, method, tf, max_steps)
         return self._method_bytes(can, p, n, chosen, 1 if times is None else len(times), max_steps)
 
@@ -307,8 +307,9 @@ class RankOneSimulator(Simulator):
     def plan(self, params: Params, times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None, max_steps: int = MAX_STEPS) -> _Setup:
         """Validate everything and fix sizes, method, observables and the memory estimate (no work done)."""
+        self.model.check_params(params)
         can = self._canonical(params)
-        exact_times = self.model.parse_times(params, list(times))
+        exact_times = self.model.parse_times(params, times)
         p, n = instance_sizes(can.c, n)
         if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
             raise ParameterError(f"max_steps={max_steps!r} must be a whole number >= 1")

@@ -256,7 +256,7 @@ class SpikedWignerSimulator(Simulator):
         """Peak bytes of one trial at size ``n``: ``Y`` (``8 n^2``) plus the method's workspace."""
         can = self._canonical(params)
         n = _whole_size(n)
-        tf = None if times is None else self._float_times(can, self.model.parse_times(params, list(times)))
+        tf = None if times is None else self._float_times(can, self.model.parse_times(params, times))
         chosen = self._choose(can, n, method, tf, max_steps)
         return self._method_bytes(n, chosen, 1 if times is None else len(times), max_steps)
 
@@ -270,8 +270,9 @@ class SpikedWignerSimulator(Simulator):
     def plan(self, params: Params, times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None, max_steps: int = MAX_STEPS) -> _Setup:
         """Validate everything and fix the size, method, observables and memory estimate (no work done)."""
+        self.model.check_params(params)
         can = self._canonical(params)
-        exact_times = self.model.parse_times(params, list(times))
+        exact_times = self.model.parse_times(params, times)
         n = _whole_size(n)
         if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
             raise ParameterError(f"max_steps={max_steps!r} must be a whole number >= 1")
