@@ -56,7 +56,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import mpmath as mp
 import sympy as sp
 
-from .errors import CertificationError
+from .errors import CertificationError, CertificationUnavailable
 from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal  # noqa: F401 (doctest)
 
 __all__ = [
@@ -82,7 +82,7 @@ def flint_module():
     try:
         import flint
     except ImportError as exc:
-        raise CertificationError(
+        raise CertificationUnavailable(
             f"certification needs python-flint, which is not installed ({exc}): pip install 'symdyn[certify]'"
         ) from None
     return flint

@@ -15,6 +15,7 @@ __all__ = [
     "ObservableError",
     "ConvergenceError",
     "CertificationError",
+    "CertificationUnavailable",
 ]
 
 
@@ -71,3 +72,7 @@ class ConvergenceError(SymdynError):
 
 class CertificationError(SymdynError):
     """A rigorous enclosure could not be proved; no ball is returned."""
+
+
+class CertificationUnavailable(CertificationError, UnsupportedError):
+    """Certification cannot even start (python-flint is not installed): unsupported, known before any proof."""
