@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..errors import ParameterError
+from ..outputs import check_output_dir, check_output_file
 from ..params import parse_number
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_names,
@@ -40,14 +41,10 @@ def _level(text: str) -> float:
 
 
 def _plot_path(text: str | None) -> Path | None:
+    """The --plot file, checked writable before any work (its -convergence/-sign siblings share its directory)."""
     if text is None:
         return None
-    path = Path(text)
-    if path.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise ParameterError(f"--plot {text}: use a file name ending in .png, .pdf or .svg")
-    if path.parent != Path("") and not path.parent.exists():
-        raise ParameterError(f"--plot {text}: directory {path.parent} does not exist")
-    return path
+    return check_output_file(text, "--plot", (".png", ".pdf", ".svg"))
 
 
 def _sibling(path: Path, tag: str) -> Path:
@@ -268,6 +265,7 @@ def report_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...]
 
     m = load_model(model_name)
     raw = parse_assignments(assignments)
+    check_output_dir(out_dir, "--out")
     sizes: list[int] | None | str
     if sizes_text is not None and sizes_text.strip().lower() == "none":
         sizes = "none"

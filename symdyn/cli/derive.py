@@ -8,12 +8,11 @@ fails (the failing steps are named on stderr), 2 for bad input.
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from ..derive import format_table
 from ..errors import ParameterError
+from ..outputs import check_output_file
 from .common import DPS_OPTION, JSON_OPTION, emit_json, load_model, progress_meter
 
 __all__ = ["derive_cmd"]
@@ -24,16 +23,6 @@ def _seed(text: str) -> int:
     if not text.isdigit():
         raise ParameterError(f"--seed {text!r} is not a whole number: use an integer >= 0 (e.g. --seed 7)")
     return int(text)
-
-
-def _check_writable(path: str) -> None:
-    parent = os.path.dirname(os.path.abspath(path)) or "."
-    if os.path.isdir(path):
-        raise ParameterError(f"--latex {path!r} is a directory: give a file name such as derivation.tex")
-    if not os.path.isdir(parent):
-        raise ParameterError(f"--latex {path!r}: the directory {parent!r} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ParameterError(f"--latex {path!r}: the directory {parent!r} is not writable")
 
 
 @click.command("derive")
@@ -63,7 +52,7 @@ def derive_cmd(ctx: click.Context, model_name: str, latex_file: str | None, as_j
         if key not in known:
             raise ParameterError(f"unknown step {key!r} of {model.name}: steps are " + ", ".join(known))
     if latex_file is not None:
-        _check_writable(latex_file)
+        check_output_file(latex_file, "--latex")
     result = derivation.verify(dps=dps, seed=root, keys=list(steps) or None, progress=progress_meter())
     if latex_file is not None:
         with open(latex_file, "w", encoding="utf-8") as fh:
