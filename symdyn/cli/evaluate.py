@@ -52,7 +52,7 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
         if options:
             raise ParameterError("--certify has its own arithmetic (arb balls): drop --rule/--arithmetic")
         model.require("certify-trajectory", "certified evaluation of its trajectory (drop --certify)")
-        result = model.certify_trajectory(params, time_list, dps=dps, observables=names)
+        result = model.certify_trajectory(params, time_list, dps=dps, observables=names, progress=progress_meter())
         if as_json:
             emit_json(result.to_json())
         else:
