@@ -25,7 +25,7 @@ import mpmath as mp
 import sympy as sp
 
 __all__ = ["to_mp", "exact_sign", "is_exact_zero", "mp_to_decimal", "mp_to_decimal_directed", "enclosure_decimals",
-           "enclosure_midpoint"]
+           "enclosure_midpoint", "short_text"]
 
 _EXTRA_BITS = 100_000  # cap for evalf's internal precision (about 30,000 digits)
 
@@ -204,3 +204,16 @@ def enclosure_midpoint(lower: mp.mpf, upper: mp.mpf) -> mp.mpf:
     from mpmath.libmp import mpf_add, mpf_shift
 
     return mp.make_mpf(mpf_shift(mpf_add(lower._mpf_, upper._mpf_, 0), -1))
+
+
+def short_text(x) -> str:
+    """An exact number as text for tables and messages: exact when short (``"5/2"``, ``"100000000"``),
+    else 6 significant digits (``"1.0e+300"``): t = 1e300 has 301 digits.
+
+    >>> short_text(sp.Rational(5, 2)), short_text(sp.Integer(10) ** 300)
+    ('5/2', '1.0e+300')
+    """
+    x = sp.sympify(x)
+    if x.is_Rational and len(str(abs(x.p))) <= 15 and len(str(x.q)) <= 15:
+        return str(x)
+    return mp.nstr(to_mp(x, 10), 6)

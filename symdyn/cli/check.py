@@ -9,8 +9,10 @@ from typing import Any
 import click
 
 from ..errors import ParameterError
+from ..exact import short_text
 from ..outputs import check_output_dir, check_output_file
 from ..params import parse_number
+from .common import console as make_console
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_names,
     split_times, whole_number,
@@ -61,12 +63,9 @@ def _g(x: Any, digits: int = 6) -> str:
 
 
 def _print_check(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    import sys
-
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+    console = make_console()
     given = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
     console.print(f"[bold]{result.model}[/bold] {given}")
@@ -89,7 +88,7 @@ def _print_check(result: Any) -> None:
     for r in result.rows:
         theory = "-" if r.theory is None else _g(r.theory, 10)
         mark = "[red]" if r.rejected else ""
-        cells = [r.observable, "-" if r.t is None else str(r.t), theory, _g(r.mean, 8)]
+        cells = [r.observable, "-" if r.t is None else short_text(r.t), theory, _g(r.mean, 8)]
         if tolerant:
             tol = "-" if r.tolerance is None else f"{_g(r.tolerance[1], 3)} + {_g(r.tolerance[0], 3)}|p|"
             cells += [mark + _g(r.max_deviation, 3), tol]

@@ -9,8 +9,10 @@ import numpy as np
 import click
 
 from ..errors import ParameterError
+from ..exact import short_text
 from ..simulate.driver import _duration, check_request
 from ..simulate.memory import format_bytes
+from .common import console as make_console
 from .common import (
     JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times, whole_number,
 )
@@ -99,12 +101,12 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
 
 
 def _print_table(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = make_console()
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
-    eff = ", ".join(f"{k}={_fmt(v)}" for k, v in result.effective.items())
+    # realised parameters only (c = p/n after rounding p); theory-side diagnostics stay in the JSON
+    eff = ", ".join(f"realised {k}={_fmt(v)}" for k, v in result.effective.items() if k in result.params.values)
     params = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     console.print(f"[bold]{result.model}[/bold] {params}")
     eff = f" ({eff})" if eff else ""
@@ -116,7 +118,7 @@ def _print_table(result: Any) -> None:
     for name in result.values:
         mean, se, q = result.mean(name), result.stderr(name), result.quantiles(name, (0.05, 0.5, 0.95))
         for j, t in enumerate(result.times):
-            table.add_row(name, str(t), _fmt_mean(mean[j], result.values[name][:, j]), _fmt(se[j]), _fmt(q[0, j]),
+            table.add_row(name, short_text(t), _fmt_mean(mean[j], result.values[name][:, j]), _fmt(se[j]), _fmt(q[0, j]),
                           _fmt(q[1, j]), _fmt(q[2, j]))
     for name, vals in result.events.items():  # scalar results per trial (e.g. a hitting step): no time
         v = np.asarray(vals, dtype=float)

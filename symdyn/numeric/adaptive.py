@@ -131,17 +131,9 @@ def _work(kernel: Any, t: float, dps: int) -> tuple[Plan, float]:
 
 
 def _time_text(t: Any) -> str:
-    """A time for a message: exact when short, else 6 significant digits (t = 1e300 has 301 digits)."""
-    from ..params import show
+    from ..exact import short_text
 
-    try:
-        from ..exact import to_mp
-
-        if abs(to_mp(t, 10)) < 1e15 and len(str(getattr(t, "q", 1))) < 15:
-            return str(t)
-        return mp.nstr(to_mp(t, 10), 6)
-    except (TypeError, ValueError, AttributeError):  # pragma: no cover - not a number
-        return show(t, quote=False)
+    return short_text(t)
 
 
 def check_work(kernel: Any, t_user: Any, t: float, dps: int) -> Plan:
