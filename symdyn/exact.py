@@ -214,6 +214,6 @@ def short_text(x) -> str:
     ('5/2', '1.0e+300')
     """
     x = sp.sympify(x)
-    if x.is_Rational and len(str(abs(x.p))) <= 15 and len(str(x.q)) <= 15:
+    if x.is_Rational and abs(int(x.p)).bit_length() <= 49 and int(x.q).bit_length() <= 49:  # <= 15 digits
         return str(x)
     return mp.nstr(to_mp(x, 10), 6)
