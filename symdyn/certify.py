@@ -57,6 +57,7 @@ import mpmath as mp
 import sympy as sp
 
 from .errors import CertificationError, CertificationUnavailable
+from .results import tex_name, tex_number
 from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal  # noqa: F401 (doctest)
 
 __all__ = [
@@ -344,6 +345,11 @@ class CertifiedValue:
     def __str__(self) -> str:
         return f"{self.name} = {self.render()}"
 
+    def _repr_latex_(self) -> str:
+        j = self.to_json()
+        return (f"${tex_name(self.name)} = {tex_number(j['value'])} \\in [{tex_number(j['lower'])},\\ "
+                f"{tex_number(j['upper'])}]$")
+
 
 def from_arb(name: str, x, dps: int, method: str, notes: Sequence[str] = ()) -> CertifiedValue:
     """A :class:`CertifiedValue` from a finite real ball."""
@@ -382,6 +388,22 @@ class CertifiedTrajectory:
             "method": self.method,
             "notes": list(self.notes),
         }
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def _repr_latex_(self) -> str:
+        names = list(self.observables)
+        rows = []
+        for i, t in enumerate(self.times):
+            cells = []
+            for n in names:
+                j = self.observables[n][i].to_json()
+                cells.append(f"{tex_number(j['value'])} \\in [{tex_number(j['lower'])},\\ {tex_number(j['upper'])}]")
+            rows.append(" & ".join([str(t)] + cells))
+        head = " & ".join([self.time_name] + [f"{tex_name(n)}({self.time_name})" for n in names])
+        return (f"$\\begin{{array}}{{r|{'l' * len(names)}}} {head} \\\\ \\hline " + r" \\ ".join(rows)
+                + f" \\end{{array}}\\quad \\text{{({self.model}, {self.regime}, certified, {self.dps} digits)}}$")
 
     def render(self) -> str:
         lines = [f"{self.model}  regime: {self.regime}  ({self.dps} digits, certified enclosures)"]

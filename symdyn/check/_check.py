@@ -123,6 +123,39 @@ class CheckResult:
         return (f"{head}: {what} vs simulation within tolerance over {len(self.tested_rows)} rows and "
                 f"{self.trials} trial(s): largest deviation/tolerance = {_ratio(worst):.3g} ({where}){extra}")
 
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        def g(x: Any, digits: int) -> str:
+            return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{float(x):.{digits}g}"
+
+        cols = ["observable", self.time_name, "prediction", "mean", "stderr", "z", "p (Holm)", "test"]
+        rows = [[r.observable, "-" if r.t is None else str(r.t), "-" if r.theory is None else g(r.theory, 12),
+                 g(r.mean, 10), g(r.stderr, 3), g(r.z, 3), g(r.p_adjusted, 3),
+                 r.test + (" REJECTED" if r.rejected else "")] for r in self.rows]
+        return cols, rows
+
+    def __str__(self) -> str:
+        """The verdict line, the rows and the caveats, as plain text."""
+        from ..results import table_text
+
+        cols, rows = self._cells()
+        sizes = " x ".join(f"{k}={v}" for k, v in self.sizes.items())
+        lines = [table_text(f"{self.model}: {sizes}, {self.trials} trials (seed {self.seed})", cols, rows),
+                 self.summary()]
+        lines += [f"caveat: {c}" for c in self.caveats]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        from ..results import tex_name, tex_number
+
+        cols, rows = self._cells()
+        head = " & ".join([r"\text{observable}", self.time_name, r"\text{prediction}", r"\text{mean}",
+                           r"\text{stderr}", "z", r"p_{\mathrm{Holm}}", r"\text{test}"])
+        body = r" \\ ".join(" & ".join([tex_name(r[0]), r[1]] + [tex_number(x) if x != "-" else "-" for x in r[2:7]]
+                                        + [r"\text{" + r[7] + "}"]) for r in rows)
+        verdict = self.verdict.upper()
+        return (r"$\begin{array}{ll|rrrrr|l} " + head + r" \\ \hline " + body + r" \end{array}"
+                + r"\quad \text{" + f"{verdict} at level {self.level:g}, {self.trials} trials" + "}$")
+
     def to_json(self) -> dict[str, Any]:
         """JSON per ``CLI.md``: ``passed``, ``rows`` (observable, t, theory, mean, stderr, z, ...) and the evidence."""
         test = self.comparison.to_json(self.trials)
