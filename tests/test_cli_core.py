@@ -1,4 +1,4 @@
-"""The command-line contract (shared/design/CLI.md) for models, eval, limit, boundary and cite."""
+"""The command-line contract (docs/CLI.md) for models, eval, limit, boundary and cite."""
 
 from __future__ import annotations
 
