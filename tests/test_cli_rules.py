@@ -182,3 +182,24 @@ def test_api_accepts_iterables_of_times_and_option_words():
     a = _m.evaluate(_p, np.array([1.0, 5.0]), dps=20, observables=["m_u"])
     b = _m.evaluate(_p, (t for t in ["1", "5"]), dps=20, observables="m_u", rule="gauss-chebyshev")
     assert a["m_u"] == b["m_u"]
+
+
+def test_declared_certifiable_quantities_certify_and_others_are_refused_before_any_proof():
+    pytest.importorskip("flint")
+    m = sd.model("spiked-wigner")
+    p = m.params(theta="3/2", alpha="1/5")
+    for q in m.quantity_specs:
+        assert q.certifiable, q.name  # relaxation-time was declared not certifiable yet certified
+        b = m.boundary(q.name, p, dps=20, certify=True)
+        assert b.enclosures is not None
+    from dataclasses import replace
+
+    import symdyn.models.spiked_wigner.spec as spec
+
+    specs = tuple(replace(q, certifiable=False) if q.name == "edge" else q for q in spec.QUANTITIES)
+    try:
+        type(m).quantity_specs = specs
+        with pytest.raises(sd.UnsupportedError, match="has no certified evaluation"):
+            m.boundary("edge", p, dps=20, certify=True)
+    finally:
+        type(m).quantity_specs = spec.QUANTITIES

@@ -538,10 +538,12 @@ class PackagedModel(Model):
         self.require("boundary", "quantities")
         if not isinstance(quantity, str):
             raise ParameterError(f"quantity names are strings, not {type(quantity).__name__}")
-        self.quantity(quantity)
+        spec = self.quantity(quantity)
         self.check_params(params)
         if certify:
             self.require("certify-boundary", "certified quantities")
+            if not spec.certifiable:
+                raise UnsupportedError(f"quantity {quantity} of {self.name} has no certified evaluation (drop --certify)")
         return self._layer("boundaries").boundary(self, quantity, params, dps=dps, certify=certify)
 
     def certify_trajectory(self, params, times, *, dps=30, observables=None, progress=None):

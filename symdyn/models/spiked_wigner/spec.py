@@ -46,7 +46,7 @@ QUANTITIES: tuple[QuantitySpec, ...] = (
                  "threshold)", ("theta",), True),
     QuantitySpec("edge", "right edge 2 of the semicircle (in the convention's units)", (), True),
     QuantitySpec("relaxation-time", "1/(theta + 1/theta - 2) = theta/(theta - 1)^2, the time scale of the "
-                 "approach to the limit above threshold", ("theta",), False),
+                 "approach to the limit above threshold", ("theta",), True),
 )
 
 CITATIONS = cite("bodin_macris_2021", "bbp_2005", "feral_peche_2007", "benaych_georges_nadakuditi_2011",
