@@ -52,6 +52,8 @@ from .constants import ExactConstants, exact_constants, numeric_constants
 __all__ = ["evaluate", "Evaluator"]
 
 MAX_DIRECT_ORDER = 4000
+#: Digits of the exponent t s_ref that the ordinary guard digits absorb (t s_ref <= 1e4 needs nothing extra)
+EXPONENT_SLACK = 4
 
 # ----------------------------------------------------------------------------- kernel
 
@@ -88,7 +90,7 @@ class Evaluator:
         f = lambda x: float(sp.N(x, 20))  # noqa: E731
         s_ref = e["s1"] if self.s_ref_is_s1 else e["s_plus"]
         self._f = {"edge_ratio": f(e["sqrt_c"] / e["s_plus"]), "gap": f(e["gap"]),
-                   "pole": f(e["delta"] / (2 * e["sqrt_c"])), "log10_s_ref": f(sp.log(s_ref, 10))}
+                   "pole": f(e["delta"] / (2 * e["sqrt_c"])), "log10_s_ref": _log10(s_ref)}
         if can.eta is not None:
             self._f["eta_edge"] = f(can.eta / (1 + can.eta * e["s_plus"]))
             self._f["eta_gap"] = f(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]))
@@ -141,7 +143,7 @@ class Evaluator:
         if t <= 0:
             return 0
         mag = math.log10(t) + (0.0 if self.gd else self._f["log10_s_ref"])
-        return max(0, int(math.ceil(mag)))
+        return max(0, int(math.ceil(mag)) - EXPONENT_SLACK)
 
     def subtract_pole(self, t: float, dps: int) -> tuple[bool, int]:
         """(subtract?, extra guard digits) for time t."""
@@ -366,6 +368,12 @@ class Evaluator:
             if self.gd:
                 return int(t_exact) * mp.log1p(to_mp_exact(self.can.eta, dps + 5) * s_ref)
             return to_mp_exact(t_exact, dps + 5) * s_ref
+
+
+def _log10(x: sp.Expr) -> float:
+    """log10 of a positive exact constant, also beyond the float range (a float when it fits: faster)."""
+    v = float(sp.N(x, 20))
+    return math.log10(v) if 0 < v < math.inf else float(sp.N(sp.log(x, 10), 15))
 
 
 def _shc3_series(y, eps):

@@ -62,6 +62,8 @@ from .constants import ExactConstants, exact_constants, numeric_constants
 __all__ = ["evaluate", "Evaluator", "OBSERVABLES"]
 
 FLOAT64_MAX_LOSS = 3
+#: Digits of the exponent t s_ref that the ordinary guard digits absorb (t s_ref <= 1e4 needs nothing extra)
+EXPONENT_SLACK = 4
 
 OBSERVABLES = ("m", "energy", "N", "Q")
 
@@ -90,7 +92,8 @@ class Evaluator:
         self._delta = float(sp.N(ex.exprs["delta"], 20))
         self._eta = None if can.eta is None else float(sp.N(can.eta, 20))
         s_ref = ex.exprs["lam_star" if self.s_ref_is_outlier else "edge"]
-        self._log10_s_ref = float(sp.N(sp.log(s_ref, 10), 15))
+        v = float(sp.N(s_ref, 20))
+        self._log10_s_ref = math.log10(v) if 0 < v < math.inf else float(sp.N(sp.log(s_ref, 10), 15))
         # the semicircle sums of GD run in mpmath for float64 (no underflow of (1 + eta s)^(-2k))
         self._sc_arith = MPMATH if arith.max_dps is not None else arith
 
@@ -143,7 +146,7 @@ class Evaluator:
         """Digits lost to the size of the exponents: ``log10(t s_ref)`` (flow) or ``log10 k`` (GD)."""
         if t <= 0:
             return 0
-        return max(0, int(math.ceil(math.log10(t) + (0.0 if self.gd else self._log10_s_ref))))
+        return max(0, int(math.ceil(math.log10(t) + (0.0 if self.gd else self._log10_s_ref))) - EXPONENT_SLACK)
 
     def subtract_pole(self, t: float, dps: int) -> tuple[bool, int]:
         """(subtract?, extra guard digits) at time t."""
