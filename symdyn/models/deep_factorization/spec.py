@@ -19,6 +19,8 @@ from ..base import EventSpec, ObservableSpec, QuantitySpec
 __all__ = ["PARAMETERS", "OBSERVABLES", "QUANTITIES", "EVENTS", "CITATIONS", "REGIMES", "GD_THEORIES"]
 
 _POSITIVE = Interval(lo=0, lo_closed=False)
+#: an initialization scale: exact decimals down to 1e-400 (the closed forms work in logs and at adaptive precision)
+_SCALE = Interval(lo=0, lo_closed=False, max_digits=401)
 _EPS = Interval(lo=0, hi=sp.Rational(1, 2), lo_closed=False, hi_closed=False)
 
 #: How the observables are predicted at GD step counts (with ``eta``).
@@ -31,9 +33,9 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               Vector(_POSITIVE, order="decreasing"), latex=r"\sigma"),
     ParamSpec("d", "dimension of the layers (default r = len(sigma))", Integer(1), latex="d"),
     ParamSpec("alpha", "initial scale PER LAYER: W_j(0) = alpha I (CGMR/this spec); the product starts at "
-              "alpha^N I", _POSITIVE, latex=r"\alpha", alternative="lambda0"),
+              "alpha^N I", _SCALE, latex=r"\alpha", alternative="lambda0"),
     ParamSpec("lambda0", "initial eigenvalue of the PRODUCT: W(0) = lambda0 I, lambda0 = alpha^N (Arora et al.'s "
-              "init_scale; each layer starts at lambda0^(1/N) I)", _POSITIVE, latex=r"\lambda_0",
+              "init_scale; each layer starts at lambda0^(1/N) I)", _SCALE, latex=r"\lambda_0",
               alternative="alpha"),
     ParamSpec("eta", "GD step (given: times are step counts k and T0, T1 exact step counts; absent: the "
               "gradient flow)", _POSITIVE, latex=r"\eta", optional=True),

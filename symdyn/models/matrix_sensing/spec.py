@@ -15,6 +15,8 @@ from ..base import EventSpec, ObservableSpec, QuantitySpec
 __all__ = ["PARAMETERS", "OBSERVABLES", "QUANTITIES", "EVENTS", "CITATIONS", "r_star", "learnable"]
 
 _POSITIVE = Interval(lo=0, lo_closed=False)
+#: an initialization scale: exact decimals down to 1e-400 (the closed forms work in logs and at adaptive precision)
+_SCALE = Interval(lo=0, lo_closed=False, max_digits=401)
 
 
 def r_star(params: Params) -> int:
@@ -32,7 +34,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
               "X* = diag(sigma, 0, ..., 0)", Vector(_POSITIVE, order="decreasing"), latex=r"\sigma"),
     ParamSpec("d", "dimension of X* (d >= len(sigma))", Integer(1), latex="d"),
     ParamSpec("r", "columns of U (r < len(sigma): under-parameterized)", Integer(1), latex="r"),
-    ParamSpec("alpha", "initialization scale: U0 = alpha Ubar", _POSITIVE, latex=r"\alpha"),
+    ParamSpec("alpha", "initialization scale: U0 = alpha Ubar", _SCALE, latex=r"\alpha"),
     ParamSpec("init_seed", "seed of Ubar = default_rng(init_seed).standard_normal((d, r))/sqrt(d), "
               "in the eigenbasis of X*", Seed(), default="0", latex=r"s_{\mathrm{init}}"),
     ParamSpec("m", "number of symmetric Gaussian measurements A_i = (G_i + G_i^T)/2 (drawn from each trial's seed "
