@@ -19,6 +19,7 @@ import sympy as sp
 
 from .exact import mp_to_decimal, mp_to_decimal_directed
 from .params import Params
+from .tex import latex
 
 __all__ = [
     "Estimate",
@@ -161,7 +162,7 @@ class Limit:
             "regime": _regime(self.regime),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
-            "latex": {k: sp.latex(v) for k, v in self.exact.items()},
+            "latex": {k: latex(v) for k, v in self.exact.items()},
             "conditions": self.conditions,
         }
         if self.decay is not None:
@@ -244,7 +245,7 @@ class Quantity:
             "value": _dec(self.values[first], self.dps),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
-            "latex": {k: sp.latex(v) for k, v in self.exact.items()},
+            "latex": {k: latex(v) for k, v in self.exact.items()},
             "method": self.method,
         }
         if self.regime is not None:

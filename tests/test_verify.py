@@ -316,7 +316,7 @@ def test_list_valued_and_integer_parameters_of_a_new_model():
     shifted = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_{k+1}}", sigma="3,2,1,1/2", k="1:3")
     assert shifted.verdict == "counterexample"
     first = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_1}", sigma="3,2,1", k="1", points=3)
-    assert first.verdict == "agree" and first.claim.latex == r"\frac{\log{\left(\frac{1}{\alpha} \right)}}{\sigma_{1}}"
+    assert first.verdict == "agree" and first.claim.latex == r"\frac{\ln{\left(\frac{1}{\alpha} \right)}}{\sigma_{1}}"
     with pytest.raises(ParameterError, match="give sigma=VALUE"):
         sd.verify(toy, "learning-time", r"\sigma_1")
     with pytest.raises(ParameterError, match="outside 1..3"):
