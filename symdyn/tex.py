@@ -121,9 +121,9 @@ class SymdynLatexPrinter(LatexPrinter):
     def _print_hyper(self, expr, exp=None):
         """``{}_{2}F_{1}\\left(a, b; c; x\\right)``: the notation of papers (and of ``symdyn verify``)."""
         ap, bq = (", ".join(self._print(a) for a in v) for v in (expr.ap, expr.bq))
-        tex = r"{}_{%d}F_{%d}\left(%s; %s; %s\right)" % (len(expr.ap), len(expr.bq), ap, bq,
-                                                           self._print(expr.argument))
-        return tex if exp is None else r"{%s}^{%s}" % (tex, exp)
+        tex = (f"{{}}_{{{len(expr.ap)}}}F_{{{len(expr.bq)}}}\\left({ap}; {bq}; {self._print(expr.argument)}"
+               "\\right)")
+        return tex if exp is None else f"{{{tex}}}^{{{exp}}}"
 
     def _print_Float(self, expr):  # pragma: no cover - guarded in latex()
         raise ValueError(f"float literal {expr} in a symdyn expression: use sympy.Rational")

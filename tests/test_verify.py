@@ -506,7 +506,7 @@ def test_a_needed_parameter_that_cannot_be_drawn_comes_from_the_models_example()
         name: ClassVar[str] = "toy-choice"
         parameter_specs = _Toy.parameter_specs + (ParamSpec("rule", "which rule", Choice(("one", "two"))),)
         quantity_specs = (QuantitySpec("learning-time", "log(1/a)/sigma_k", ("sigma", "k", "a", "rule")),)
-        report_example = {"params": {"rule": "two"}}
+        report_example: ClassVar[dict] = {"params": {"rule": "two"}}
 
     r = sd.verify(WithChoice(), "learning-time", r"\frac{\log(1/\alpha)}{\sigma_k}", sigma="3,2,1", points=3)
     assert r.verdict == "agree" and {p.params.get("rule", "two") for p in r.points} == {"two"}
