@@ -19,6 +19,7 @@ import sympy as sp
 
 from .exact import enclosure_decimals, enclosure_midpoint, mp_to_decimal, readable
 from .params import Params
+from .tex import latex
 
 __all__ = [
     "Estimate",
@@ -283,7 +284,7 @@ class Limit:
             "regime": _regime(self.regime),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
-            "latex": {k: sp.latex(v) for k, v in self.exact.items()},
+            "latex": {k: latex(v) for k, v in self.exact.items()},
             "conditions": self.conditions,
         }
         if self.decay is not None:
@@ -413,7 +414,7 @@ class Quantity:
             "value": _dec(self.values[first], self.dps),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
-            "latex": {k: sp.latex(v) for k, v in self.exact.items()},
+            "latex": {k: latex(v) for k, v in self.exact.items()},
             "method": self.method,
         }
         if self.regime is not None:
