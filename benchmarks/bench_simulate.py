@@ -1,4 +1,4 @@
-"""Benchmark of the finite-size simulator (issue 3; anchors in shared/spec/numerics.md).
+"""Benchmark of the finite-size simulator (issue 3; anchors in docs/spec/numerics.md).
 
     python benchmarks/bench_simulate.py [--threads N] [--repeat R] [--quick] [--no-ladder]
 

@@ -88,10 +88,10 @@ def relaxation_check(model: Any, params: Any, values: Mapping[str, mp.mpf], *, r
         t_check = n / rate
         label = Prose(f"evaluation at t = {n}/({rate_text}) = {t_check:.6g}",
                       f"evaluation at $t = {n}/({rate_tex}) = {t_check:.6g}$")
-    if t_check > max_time:
+    if not t_check <= max_time:
         return not_checked(f"not checked: the relaxation time is {t_check / n:.3g} (in the user's units), so "
                            "the limit is approached only for t >> that; evaluating there is out of range")
-    t_str = str(int(t_check)) if gd else str(sp.Rational(t_check).limit_denominator(1000))
+    t_str = str(int(t_check)) if gd else str(sp.Rational(f"{t_check:.6g}"))  # exact, also if t << 1
     traj = model.evaluate(params, [t_str], dps=dps, observables=list(observables))
     observed = {k: traj[k][0] for k in observables}
     with mp.workdps(dps):

@@ -56,8 +56,9 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import mpmath as mp
 import sympy as sp
 
-from .errors import CertificationError
-from .exact import is_exact_zero, mp_to_decimal, mp_to_decimal_directed
+from .errors import CertificationError, CertificationUnavailable
+from .results import tex_name, tex_number
+from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal  # noqa: F401 (doctest)
 
 __all__ = [
     "flint_module", "available", "workprec", "bits_for_dps",
@@ -82,7 +83,7 @@ def flint_module():
     try:
         import flint
     except ImportError as exc:
-        raise CertificationError(
+        raise CertificationUnavailable(
             f"certification needs python-flint, which is not installed ({exc}): pip install 'symdyn[certify]'"
         ) from None
     return flint
@@ -325,9 +326,10 @@ class CertifiedValue:
     """A real number with a rigorous enclosure ``lower <= true value <= upper``.
 
     ``lower`` and ``upper`` are the exact binary endpoints of the proved ball;
-    ``value`` is its midpoint (the best estimate).  JSON prints the endpoints as
-    decimal strings rounded outward and the value rounded to nearest, all with
-    ``dps + 5`` digits, so the printed interval still contains the printed value.
+    ``value`` is its exact midpoint (the best estimate, inside ``[lower, upper]``).  JSON and
+    text print the endpoints as decimal strings rounded outward and the value rounded to
+    nearest, all with ``dps + 5`` digits (:func:`symdyn.exact.enclosure_decimals`), so the
+    printed interval contains the printed value.
     """
 
     name: str
@@ -357,28 +359,27 @@ class CertifiedValue:
             return mp.mpf(0) if scale == 0 else (self.upper - self.lower) / scale
 
     def to_json(self) -> dict[str, str]:
-        # value and bounds with the same digits: nearest rounding of a point inside
-        # [lower, upper] stays inside the outward-rounded bounds
-        return {
-            "value": mp_to_decimal(self.value, self.dps + 5),
-            "lower": mp_to_decimal_directed(self.lower, self.dps + 5, "down"),
-            "upper": mp_to_decimal_directed(self.upper, self.dps + 5, "up"),
-        }
+        value, lower, upper = enclosure_decimals(self.lower, self.upper, self.dps + 5)
+        return {"value": value, "lower": lower, "upper": upper}
 
     def render(self) -> str:
         j = self.to_json()
         return f"{j['value']}  in [{j['lower']}, {j['upper']}]"
 
+    def __str__(self) -> str:
+        return f"{self.name} = {self.render()}"
+
+    def _repr_latex_(self) -> str:
+        j = self.to_json()
+        return (f"${tex_name(self.name)} = {tex_number(j['value'])} \\in [{tex_number(j['lower'])},\\ "
+                f"{tex_number(j['upper'])}]$")
+
 
 def from_arb(name: str, x, dps: int, method: str, notes: Sequence[str] = ()) -> CertifiedValue:
     """A :class:`CertifiedValue` from a finite real ball."""
     lo, hi = arb_bounds(x)
-    with mp.workdps(dps + 10):
-        value = (lo + hi) / 2
-    with mp.workdps(dps):
-        value = +value
-    return CertifiedValue(name=name, value=value, lower=lo, upper=hi, dps=int(dps), method=method,
-                          notes=tuple(notes))
+    return CertifiedValue(name=name, value=enclosure_midpoint(lo, hi), lower=lo, upper=hi, dps=int(dps),
+                          method=method, notes=tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -412,6 +413,22 @@ class CertifiedTrajectory:
             "method": self.method,
             "notes": list(self.notes),
         }
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def _repr_latex_(self) -> str:
+        names = list(self.observables)
+        rows = []
+        for i, t in enumerate(self.times):
+            cells = []
+            for n in names:
+                j = self.observables[n][i].to_json()
+                cells.append(f"{tex_number(j['value'])} \\in [{tex_number(j['lower'])},\\ {tex_number(j['upper'])}]")
+            rows.append(" & ".join([str(t)] + cells))
+        head = " & ".join([self.time_name] + [f"{tex_name(n)}({self.time_name})" for n in names])
+        return (f"$\\begin{{array}}{{r|{'l' * len(names)}}} {head} \\\\ \\hline " + r" \\ ".join(rows)
+                + f" \\end{{array}}\\quad \\text{{({self.model}, {self.regime}, certified, {self.dps} digits)}}$")
 
     def render(self) -> str:
         lines = [f"{self.model}  regime: {self.regime}  ({self.dps} digits, certified enclosures)"]

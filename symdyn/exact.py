@@ -25,7 +25,8 @@ from typing import Any
 import mpmath as mp
 import sympy as sp
 
-__all__ = ["to_mp", "to_float", "exact_sign", "is_exact_zero", "mp_to_decimal"]
+__all__ = ["to_mp", "to_float", "exact_sign", "is_exact_zero", "mp_to_decimal", "mp_to_decimal_directed",
+           "enclosure_decimals", "enclosure_midpoint", "short_text", "readable"]
 
 _EXTRA_BITS = 100_000  # cap for evalf's internal precision (about 30,000 digits)
 
@@ -105,50 +106,77 @@ def mp_to_decimal(x: mp.mpf, dps: int) -> str:
     return mp.libmp.to_str(x._mpf_, int(dps), strip_zeros=False)
 
 
+def _exact_fraction(x: mp.mpf):
+    """The exact value of a finite mpf as a Fraction (``ValueError`` for inf/nan)."""
+    from fractions import Fraction
+
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        if exp != 0:
+            raise ValueError("not a finite number")
+        return Fraction(0)
+    value = Fraction(man) * (Fraction(2) ** exp) if exp < 0 else Fraction(man << exp)
+    return -value if sign else value
+
+
+def _decimal_exponent(mag) -> int:
+    """``e`` with ``10**e <= mag < 10**(e + 1)`` for a positive Fraction (exact, any magnitude)."""
+    from fractions import Fraction
+    import math
+
+    bits = mag.numerator.bit_length() - mag.denominator.bit_length()  # log2(mag) within 1
+    e = math.floor(bits * 0.30102999566398120) - 1
+    while Fraction(10) ** e > mag:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= mag:
+        e += 1
+    return e
+
+
+def _round_decimal(value, dps: int, mode: str) -> str:
+    """The exact rational *value* as a decimal of *dps* significant digits, rounded ``"down"``
+    (toward -inf), ``"up"`` (toward +inf) or to ``"nearest"`` (ties away from zero)."""
+    from decimal import Decimal
+    from fractions import Fraction
+    import math
+
+    if value == 0:
+        return "0"
+    e10 = _decimal_exponent(abs(value))
+    shift = e10 - int(dps) + 1
+    q = value / (Fraction(10) ** shift) if shift >= 0 else value * (10 ** -shift)
+    if mode == "down":
+        digits = math.floor(q)
+    elif mode == "up":
+        digits = math.ceil(q)
+    elif mode == "nearest":
+        digits = math.floor(abs(q) + Fraction(1, 2)) * (1 if q > 0 else -1)
+    else:
+        raise ValueError("mode must be 'down', 'up' or 'nearest'")
+    neg = digits < 0
+    text = str(abs(digits))
+    if len(text) > int(dps):  # a carry into a new decimal place (9.99 -> 10.0): drop its trailing zero
+        text, shift = text[:-1], shift + 1
+    exp10 = shift + len(text) - 1
+    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    # the same exact digits in Python's Decimal notation (fixed point for moderate exponents)
+    return str(Decimal(("-" if neg else "") + f"{mantissa}e{exp10}"))
+
+
 def mp_to_decimal_directed(x: mp.mpf, dps: int, direction: str) -> str:
     """A decimal string of *dps* significant digits rounded toward -inf (``"down"``)
     or +inf (``"up"``), so that a printed enclosure still contains the value.
+
+    Exact at every magnitude (the mpf is converted to a fraction, never to a float).
 
     >>> with mp.workdps(30):
     ...     third = mp.mpf(1) / 3
     >>> mp_to_decimal_directed(third, 5, "down"), mp_to_decimal_directed(third, 5, "up")
     ('0.33333', '0.33334')
     """
-    from fractions import Fraction
-    import math
-
     if direction not in ("down", "up"):
         raise ValueError("direction must be 'down' or 'up'")
-    sign, man, exp, _ = x._mpf_
-    if not man:
-        if exp != 0:  # inf or nan
-            raise ValueError("not a finite number")
-        return "0"
-    value = Fraction(man) * (Fraction(2) ** exp)
-    if sign:
-        value = -value
-    mag = abs(value)
-    e10 = math.floor(math.log10(float(mag))) if mag > Fraction(10) ** -300 else None
-    if e10 is None:  # tiny: locate the exponent exactly
-        e10 = 0
-        while Fraction(10) ** e10 > mag:
-            e10 -= 1
-    # make sure 10**e10 <= mag < 10**(e10+1)
-    while Fraction(10) ** e10 > mag:
-        e10 -= 1
-    while Fraction(10) ** (e10 + 1) <= mag:
-        e10 += 1
-    scale = Fraction(10) ** (e10 - dps + 1)
-    q = value / scale
-    digits = math.floor(q) if direction == "down" else math.ceil(q)
-    neg = digits < 0
-    text = str(abs(digits))
-    exp10 = e10 - dps + 1 + len(text) - 1
-    mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-    # same exact digits, in Python's Decimal notation (fixed for moderate exponents)
-    from decimal import Decimal
-
-    return str(Decimal(("-" if neg else "") + f"{mantissa}e{exp10}"))
+    return _round_decimal(_exact_fraction(x), dps, direction)
 
 
 def readable(expr: Any) -> str:
@@ -163,4 +191,78 @@ def readable(expr: Any) -> str:
     """
     if isinstance(expr, tuple):
         return ",".join(readable(v) for v in expr)
+    if isinstance(expr, sp.Rational) and max(abs(int(expr.p)), int(expr.q)).bit_length() > 64:
+        short = _exact_decimal(expr)
+        if short is not None:
+            return short
     return sp.sstr(expr).replace("**", "^") if isinstance(expr, sp.Basic) else str(expr)
+
+
+def _exact_decimal(q: sp.Rational) -> str | None:
+    """``1e-300`` for 10^-300: a rational with a power-of-ten denominator (or an integer) in exact
+    scientific notation when that is shorter, else ``None``.
+
+    >>> _exact_decimal(sp.Rational(3, 10**40)), _exact_decimal(sp.Integer(10)**30), _exact_decimal(sp.Rational(1, 3))
+    ('3e-40', '1e+30', None)
+    """
+    from decimal import Context, Decimal
+
+    den = int(q.q)
+    k = len(str(den)) - 1
+    if den != 10**k:
+        return None
+    digits = len(str(abs(int(q.p))))
+    d = Decimal(int(q.p)).scaleb(-k, Context(prec=digits + 2)).normalize(Context(prec=digits + 2))
+    text = f"{d:e}".replace("E", "e")
+    mant, _, exp = text.partition("e")
+    return f"{mant}e{int(exp):+d}" if int(exp) >= 0 else f"{mant}e{int(exp)}"
+
+
+def enclosure_decimals(lower: mp.mpf, upper: mp.mpf, dps: int) -> tuple[str, str, str]:
+    """``(value, lower, upper)`` of an enclosure as decimal strings of *dps* significant digits.
+
+    ``lower`` is rounded down, ``upper`` up, and ``value`` is the exact midpoint rounded to
+    nearest and, should a change of decimal exponent between the endpoints make the nearest
+    decimal fall outside, replaced by the printed endpoint it crossed: so
+    ``lower <= value <= upper`` holds for the three strings read as exact decimals.  This is
+    the only way certified numbers become text.
+
+    >>> with mp.workdps(40):
+    ...     lo, hi = mp.mpf(2) / 3, mp.mpf(2) / 3 + mp.mpf(10) ** -25
+    >>> value, lower, upper = enclosure_decimals(lo, hi, 28)
+    >>> lower, value, upper
+    ('0.6666666666666666666666666666', '0.6666666666666666666666667167', '0.6666666666666666666666667667')
+    """
+    from fractions import Fraction
+
+    a, b = _exact_fraction(lower), _exact_fraction(upper)
+    if a > b:
+        raise ValueError("lower > upper")
+    lo, hi = _round_decimal(a, dps, "down"), _round_decimal(b, dps, "up")
+    value = _round_decimal((a + b) / 2, dps, "nearest")
+    v = Fraction(value)
+    if v < Fraction(lo):
+        value = lo
+    elif v > Fraction(hi):
+        value = hi
+    return value, lo, hi
+
+
+def enclosure_midpoint(lower: mp.mpf, upper: mp.mpf) -> mp.mpf:
+    """The exact midpoint of two finite mpf numbers (no rounding: one more bit than they have)."""
+    from mpmath.libmp import mpf_add, mpf_shift
+
+    return mp.make_mpf(mpf_shift(mpf_add(lower._mpf_, upper._mpf_, 0), -1))
+
+
+def short_text(x) -> str:
+    """An exact number as text for tables and messages: exact when short (``"5/2"``, ``"100000000"``),
+    else 6 significant digits (``"1.0e+300"``): t = 1e300 has 301 digits.
+
+    >>> short_text(sp.Rational(5, 2)), short_text(sp.Integer(10) ** 300)
+    ('5/2', '1.0e+300')
+    """
+    x = sp.sympify(x)
+    if x.is_Rational and abs(int(x.p)).bit_length() <= 49 and int(x.q).bit_length() <= 49:  # <= 15 digits
+        return str(x)
+    return mp.nstr(to_mp(x, 10), 6)

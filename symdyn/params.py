@@ -31,6 +31,7 @@ from .errors import ParameterError
 
 __all__ = [
     "parse_number",
+    "show",
     "parse_time",
     "check_dps",
     "MIN_DPS",
@@ -73,7 +74,7 @@ def parse_number(value: Any) -> sp.Rational:
     (3/14, 1/10, 3)
     """
     if isinstance(value, bool):
-        raise ParameterError(f"{value!r} is not a number")
+        raise ParameterError(f"{_show(value)} is not a number")
     if isinstance(value, sp.Rational):
         return value
     if isinstance(value, numbers.Integral):  # int and numpy integers
@@ -83,36 +84,64 @@ def parse_number(value: Any) -> sp.Rational:
     if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):  # float and numpy floats
         value = float(value)
         if not math.isfinite(value):
-            raise ParameterError(f"{value!r} is not a finite number")
+            raise ParameterError(f"{_show(value)} is not a finite number")
         return _parse_decimal(repr(value))
     if not isinstance(value, str):
         raise ParameterError(
-            f"{value!r} of type {type(value).__name__} is not a number: "
+            f"{_show(value)} of type {type(value).__name__} is not a number: "
             "give a string, int, float, Fraction or sympy Rational"
         )
     text = value.strip()
     hint = "use a decimal (0.25, -1.5, 1e-30) or a fraction (1/2, 6/5)"
-    if not text or len(text) > _MAX_LENGTH:
-        raise ParameterError(f"{value!r} is not a number: {hint}")
+    if len(text) > _MAX_LENGTH:
+        raise ParameterError(f"{_show(value)} is not a number: it is too long (at most {_MAX_LENGTH} characters)")
+    if not text:
+        raise ParameterError(f"{_show(value)} is not a number: {hint}")
     try:
         if "/" in text:
             num, den = text.split("/", 1)
             numerator = _parse_decimal(num.strip())
             denominator = _parse_decimal(den.strip())
             if denominator == 0:
-                raise ParameterError(f"{value!r} divides by zero: {hint}")
+                raise ParameterError(f"{_show(value)} divides by zero: {hint}")
             return numerator / denominator
         return _parse_decimal(text)
     except OverflowError:
         raise ParameterError(
-            f"{value!r} has an exponent beyond +-{_MAX_EXPONENT}: {hint}"
+            f"{_show(value)} has an exponent beyond +-{_MAX_EXPONENT}: {hint}"
         ) from None
     except ValueError:
-        raise ParameterError(f"{value!r} is not a number: {hint}") from None
+        raise ParameterError(f"{_show(value)} is not a number: {hint}") from None
 
 
 MIN_DPS = 15
 MAX_DPS = 1000
+MAX_STEPS = 2**53
+
+#: Digits of the numerator and of the denominator of a model parameter's exact value.  The exact
+#: constants take square roots of sums of parameters' powers, and SymPy factors the integers under a
+#: root: measured, random 100-digit parameters cost about 1 s, 200-digit ones up to 10 s, and
+#: theta = 1e999 did not finish in a minute.  101 digits admit every decimal from 1e-100 to 1e100.
+MAX_DIGITS = 101
+
+
+def check_size(value: sp.Rational, max_digits: int = MAX_DIGITS) -> sp.Rational:
+    """*value* if its numerator and denominator have at most *max_digits* digits (:data:`MAX_DIGITS`).
+
+    >>> check_size(sp.Rational(1, 10**30))
+    1/1000000000000000000000000000000
+    >>> check_size(sp.Integer(10) ** 400)
+    Traceback (most recent call last):
+    ...
+    symdyn.errors.ParameterError: the value has 401 digits: exact parameters have at most 101 digits in numerator and denominator (decimals from 1e-100 to 1e100)
+    """
+    if isinstance(value, sp.Rational):
+        digits = max(len(str(abs(int(value.p)))), len(str(int(value.q))))
+        if digits > max_digits:
+            raise ParameterError(f"the value has {digits} digits: exact parameters have at most {max_digits} digits "
+                                 f"in numerator and denominator (decimals from 1e-{max_digits - 1} to "
+                                 f"1e{max_digits - 1})")
+    return value
 
 
 def check_dps(dps: Any) -> int:
@@ -131,10 +160,21 @@ def check_dps(dps: Any) -> int:
     return dps
 
 
-def _show(value: Any, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters (user values echoed in one-line errors)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 5] + "...'" + f" ({len(text)} characters)"
+def _show(value: Any, limit: int = 80, *, quote: bool = True) -> str:
+    """``repr(value)`` (``str`` with ``quote=False``) cut to about ``limit`` characters: the form of
+    every user value echoed in a one-line error.
+
+    >>> text = _show("1" * 10**6)
+    >>> len(text) < 110, text.endswith("...' (1000002 characters)")
+    (True, True)
+    """
+    if isinstance(value, str) and len(value) > 10 * limit:  # never repr a huge string whole
+        text = repr(value[:limit]) if quote else value[:limit]
+        return text[: limit - 5] + ("...'" if quote else "...") + f" ({len(value) + (2 if quote else 0)} characters)"
+    text = repr(value) if quote else str(value)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 5] + ("...'" if quote else "...") + f" ({len(text)} characters)"
 
 
 def parse_time(value: Any, *, integer: bool = False, name: str = "t") -> sp.Rational:
@@ -148,11 +188,14 @@ def parse_time(value: Any, *, integer: bool = False, name: str = "t") -> sp.Rati
     except ParameterError as exc:
         raise ParameterError(f"{name}: {exc}") from None
     if t < 0:
-        raise ParameterError(f"{name}={value} is negative: times must be >= 0")
+        raise ParameterError(f"{name}={_show(value, quote=False)} is negative: times must be >= 0")
     if integer and not t.is_integer:
         raise ParameterError(
-            f"{name}={value} is not a whole number: discrete GD takes step counts 0, 1, 2, ..."
+            f"{name}={_show(value, quote=False)} is not a whole number: discrete GD takes step counts 0, 1, 2, ..."
         )
+    if integer and t > MAX_STEPS:
+        raise ParameterError(f"{name}={_show(value, quote=False)} is beyond the supported step counts (at most "
+                             f"2^53 = {MAX_STEPS}, where float64 still counts exactly)")
     return t
 
 
@@ -184,6 +227,12 @@ class Interval(Domain):
     hi: Any = None
     lo_closed: bool = True
     hi_closed: bool = True
+    #: digits of the numerator and denominator (the spectral models' exact constants need the default;
+    #: a model whose arithmetic never factors integers may admit more, e.g. alpha = 1e-300)
+    max_digits: int = MAX_DIGITS
+
+    def parse(self, raw: Any) -> Any:
+        return check_size(parse_number(raw), self.max_digits)
 
     def contains(self, value: Any) -> bool:
         v = value
@@ -400,7 +449,7 @@ class ParamSpec:
             raise ParameterError(f"{self.name}: {exc}") from None
         if not self.domain.contains(value):
             raise ParameterError(
-                f"{self.name}={raw} is outside its domain: {self.name} ({self.meaning}) "
+                f"{self.name}={_show(raw, quote=False)} is outside its domain: {self.name} ({self.meaning}) "
                 f"must be {self.describe()}"
             )
         return value
@@ -520,3 +569,7 @@ def build_params(
                 f"give either {name} or {alt}, not both: {alt} is another way to set {name}"
             )
     return values, given
+
+
+#: Public name of :func:`_show` (user values echoed in errors, cut to about 80 characters).
+show = _show

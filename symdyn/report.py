@@ -37,6 +37,7 @@ import sympy as sp
 
 from . import tex as ltx
 from .errors import ParameterError, SymdynError
+from .outputs import check_output_dir
 from .params import check_dps
 from .progress import NULL_PROGRESS
 from .check._check import observable_tex
@@ -755,6 +756,7 @@ def report(
     p, settings, example_note = _settings(model, params, n=n, seeds=seeds, times=times, sizes=sizes, seed=seed,
                                           level=level, dps=dps, derivation_dps=derivation_dps)
     _validate(model, p, settings)
+    check_output_dir(out, "out")
     out.mkdir(parents=True, exist_ok=True)
     ctx = ReportContext(model=model, params=p, settings=settings, out=out)
     _compute(ctx, progress)

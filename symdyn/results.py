@@ -17,8 +17,9 @@ from typing import Any, Mapping
 import mpmath as mp
 import sympy as sp
 
-from .exact import mp_to_decimal, mp_to_decimal_directed
+from .exact import enclosure_decimals, enclosure_midpoint, mp_to_decimal, readable
 from .params import Params
+from .tex import latex
 
 __all__ = [
     "Estimate",
@@ -29,6 +30,9 @@ __all__ = [
     "Approximation",
     "Quantity",
     "Boundary",
+    "table_text",
+    "tex_name",
+    "tex_number",
 ]
 
 
@@ -40,6 +44,49 @@ def _dec(x: mp.mpf | None, dps: int) -> str | None:
     return None if x is None else mp_to_decimal(x, dps)
 
 
+def _digits(x: mp.mpf) -> int:
+    """The decimal digits an mpf carries (its mantissa's bits), at least 15."""
+    man = x._mpf_[1] if isinstance(x, mp.mpf) else 0
+    return max(15, int(int(man).bit_length() * 0.30103))
+
+
+def table_text(title: str, columns: list[str], rows: list[list[str]]) -> str:
+    """Plain aligned columns (full-precision numbers stay on one line, easy to copy)."""
+    widths = [max(len(col), *(len(r[i]) for r in rows)) if rows else len(col) for i, col in enumerate(columns)]
+    lines = [title, "  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip()]
+    lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu", "nu",
+          "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
+
+
+def tex_name(name: str) -> str:
+    """A result's name in LaTeX: ``m_u`` -> ``m_{u}``, ``theta_c`` -> ``\\theta_{c}``, ``energy`` ->
+    ``\\mathrm{energy}``.
+
+    >>> print(tex_name("m_u"), tex_name("lambda_star"), tex_name("energy"))
+    m_{u} \\lambda_{\\mathrm{star}} \\mathrm{energy}
+    """
+    base, _, sub = name.partition("_")
+
+    def atom(w: str) -> str:
+        if w in _GREEK:
+            return "\\" + w
+        return w if len(w) == 1 or w.isdigit() else r"\mathrm{" + w.replace("-", "\\text{-}") + "}"
+
+    return atom(base) + ("" if not sub else "_{" + atom(sub) + "}")
+
+
+def tex_number(text: str) -> str:
+    """A decimal string in LaTeX: ``1.5e-20`` -> ``1.5 \\times 10^{-20}``; ``inf`` -> ``\\infty``."""
+    if text in ("inf", "-inf"):
+        return text.replace("inf", r"\infty")
+    mant, e, exp = text.lower().partition("e")
+    return mant if not e else f"{mant} \\times 10^{{{int(exp)}}}"
+
+
 @dataclass(frozen=True)
 class Estimate:
     """A value with an estimated absolute error (``None`` when exact)."""
@@ -49,6 +96,17 @@ class Estimate:
 
     def to_json(self, dps: int) -> dict[str, str | None]:
         return {"value": _dec(self.value, dps), "error": _dec(self.error, 3)}
+
+    def __str__(self) -> str:
+        """Every digit the value carries, and the error estimate: ``0.2320...  (error 7.3e-54)``."""
+        text = mp_to_decimal(self.value, _digits(self.value))
+        return text if self.error is None else f"{text}  (error {mp.nstr(self.error, 2)})"
+
+    def _repr_latex_(self) -> str:
+        text = tex_number(mp_to_decimal(self.value, _digits(self.value)))
+        if self.error is None:
+            return f"${text}$"
+        return f"${text} \\pm {tex_number(mp.nstr(self.error, 2))}$"
 
 
 @dataclass(frozen=True)
@@ -81,6 +139,34 @@ class Trajectory:
     def max_error(self) -> mp.mpf:
         errs = [e.error for est in self.observables.values() for e in est if e.error is not None]
         return max(errs) if errs else mp.mpf(0)
+
+    def _rows(self) -> list[list[str]]:
+        rows = []
+        for i, t in enumerate(self.times):
+            row = [str(t)] + [mp_to_decimal(self.observables[o][i].value, self.dps) for o in self.observables]
+            errs = [e for e in (self.observables[o][i].error for o in self.observables) if e is not None]
+            row.append(mp.nstr(max(errs), 2) if errs else "")
+            rows.append(row)
+        return rows
+
+    def __str__(self) -> str:
+        """The table ``symdyn eval`` prints: every value at ``dps`` digits, the largest error estimate."""
+        regime = "" if self.regime is None else f"  regime: {self.regime}"
+        lines = [table_text(f"{self.model}{regime}  ({self.dps} digits)",
+                            [self.time_name] + list(self.observables) + ["max error"], self._rows()),
+                 f"method: {self.method}"]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        names = list(self.observables)
+        head = " & ".join([self.time_name] + [f"{tex_name(n)}({self.time_name})" for n in names]
+                          + [r"\text{max error}"])
+        body = r" \\ ".join(" & ".join([r[0]] + [tex_number(x) for x in r[1:-1]] + [tex_number(r[-1]) if r[-1] else ""])
+                             for r in self._rows())
+        regime = "" if self.regime is None else f", {self.regime}"
+        return (f"$\\begin{{array}}{{r|{'l' * len(names)}|l}} {head} \\\\ \\hline {body} \\end{{array}}"
+                f"\\quad \\text{{({self.model}{regime}, {self.dps} digits)}}$")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,6 +240,41 @@ class Limit:
     decay: Decay | None = None
     check: NumericCheck | None = None
 
+    def __str__(self) -> str:
+        """What ``symdyn limit`` prints: regime, every value at ``dps`` digits with its closed form, the
+        approach law with its amplitudes, the numerical check."""
+        lines = []
+        if self.regime is not None:
+            lines.append(f"regime: {self.regime}   ({self.conditions})")
+        elif self.conditions:
+            lines.append(self.conditions)
+        for k, v in self.values.items():
+            exact = f"   [= {readable(self.exact[k])}]" if k in self.exact else ""
+            lines.append(f"  {k}(inf) = {mp_to_decimal(v, self.dps)}{exact}")
+        if self.decay is not None:
+            d = self.decay
+            lines.append(f"approach: {d.law}" + (f"   ({d.note})" if d.note else ""))
+            lines += [f"  amplitude {k}: {mp_to_decimal(v, self.dps)}" for k, v in d.amplitudes.items()]
+            if d.time_scale is not None:
+                lines.append(f"  time scale: {mp_to_decimal(d.time_scale, self.dps)}")
+        if self.check is not None:
+            c = self.check
+            status = {True: "passed", False: "FAILED", None: "not performed"}[c.passed]
+            dev = "" if c.relative_deviation is None else f", relative deviation {mp.nstr(c.relative_deviation, 3)}"
+            lines.append(f"numerical check {status}: {c.description}{dev}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        rows = []
+        for k, v in self.values.items():
+            exact = f" = {sp.latex(self.exact[k])}" if k in self.exact and not self.exact[k].is_Float else ""
+            rows.append(f"\\lim_{{t \\to \\infty}} {tex_name(k)}(t) &= {tex_number(mp_to_decimal(v, self.dps))}{exact}")
+        if self.decay is not None and self.decay.exact:
+            for k, v in self.decay.exact.items():
+                rows.append(f"{tex_name(k)}(t) &\\sim {sp.latex(v)} \\cdot \\text{{{self.decay.law}}}")
+        regime = "" if self.regime is None else f"\\quad \\text{{({self.regime})}}"
+        return "$\\begin{aligned} " + r" \\ ".join(rows) + " \\end{aligned}" + regime + "$"
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "model": self.model,
@@ -163,7 +284,7 @@ class Limit:
             "regime": _regime(self.regime),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
-            "latex": {k: sp.latex(v) for k, v in self.exact.items()},
+            "latex": {k: latex(v) for k, v in self.exact.items()},
             "conditions": self.conditions,
         }
         if self.decay is not None:
@@ -232,9 +353,55 @@ class Quantity:
     approximations: tuple[Approximation, ...] = ()
     check: NumericCheck | None = None
 
+    def __post_init__(self) -> None:
+        if self.enclosures is not None:  # certified: each value is its enclosure's exact midpoint
+            values = dict(self.values)
+            for k, (lo, hi) in self.enclosures.items():
+                if k in values:
+                    values[k] = enclosure_midpoint(lo, hi)
+            object.__setattr__(self, "values", values)
+
     @property
     def value(self) -> mp.mpf:
         return next(iter(self.values.values()))
+
+    def decimals(self, name: str | None = None) -> dict[str, str]:
+        """``{"value"}`` of one value as a decimal string, plus ``"lower"``, ``"upper"`` when certified
+        (then ``dps + 5`` digits, endpoints rounded outward, the value inside them as decimals)."""
+        name = next(iter(self.values)) if name is None else name
+        if self.enclosures is not None and name in self.enclosures:
+            value, lower, upper = enclosure_decimals(*self.enclosures[name], self.dps + 5)
+            return {"value": value, "lower": lower, "upper": upper}
+        return {"value": _dec(self.values[name], self.dps)}
+
+    def __str__(self) -> str:
+        """Readable text at full precision (what ``symdyn boundary`` prints)."""
+        lines = []
+        for k in self.values:
+            d = self.decimals(k)
+            lines.append(f"{k} = {d['value']}" + (f"   [= {readable(self.exact[k])}]" if k in self.exact else ""))
+            if "lower" in d:
+                lines.append(f"  certified in [{d['lower']}, {d['upper']}]")
+        for a in self.approximations:
+            vals = ", ".join(f"{k} = {mp_to_decimal(v, min(self.dps, 20))}" for k, v in a.values.items())
+            lines.append(f"  {a.name}: {vals}   ({a.description}" + (f"; error {a.error}" if a.error else "") + ")")
+        if self.regime is not None:
+            lines.append(f"regime: {self.regime}")
+        if self.note:
+            lines.append(f"note: {self.note}")
+        lines.append(f"method: {self.method}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        rows = []
+        for k in self.values:
+            d = self.decimals(k)
+            exact = f" = {sp.latex(self.exact[k])}" if k in self.exact else ""
+            rows.append(f"{tex_name(k)} &= {tex_number(d['value'])}{exact}")
+            if "lower" in d:
+                rows.append(f"&\\in [{tex_number(d['lower'])},\\ {tex_number(d['upper'])}]")
+        regime = "" if self.regime is None else f"\\quad \\text{{({self.regime})}}"
+        return "$\\begin{aligned} " + r" \\ ".join(rows) + " \\end{aligned}" + regime + "$"
 
     def to_json(self) -> dict[str, Any]:
         first = next(iter(self.values))
@@ -247,7 +414,7 @@ class Quantity:
             "value": _dec(self.values[first], self.dps),
             "values": {k: _dec(v, self.dps) for k, v in self.values.items()},
             "exact": {k: sp.sstr(v) for k, v in self.exact.items()},
-            "latex": {k: sp.latex(v) for k, v in self.exact.items()},
+            "latex": {k: latex(v) for k, v in self.exact.items()},
             "method": self.method,
         }
         if self.regime is not None:
@@ -259,24 +426,14 @@ class Quantity:
         if self.check is not None:
             out["check"] = self.check.to_json(min(self.dps, 20))
         if self.enclosures is not None:
-            # certified: the value is the enclosure's midpoint, printed with the same digits as
-            # the outward-rounded bounds, so that lower <= value <= upper holds for the strings
-            digits = self.dps + 5
-            for k, (a, b) in self.enclosures.items():
-                with mp.workdps(digits + 20):
-                    mid = (a + b) / 2
-                out["values"][k] = mp_to_decimal(mid, digits)
+            # certified: values and outward-rounded bounds with the same digits, lower <= value <= upper
+            texts = {k: self.decimals(k) for k in self.enclosures}
+            for k, d in texts.items():
+                out["values"][k] = d["value"]
             out["value"] = out["values"][first]
-            lo, hi = self.enclosures[first]
-            out["lower"] = mp_to_decimal_directed(lo, self.dps + 5, "down")
-            out["upper"] = mp_to_decimal_directed(hi, self.dps + 5, "up")
-            out["enclosures"] = {
-                k: {
-                    "lower": mp_to_decimal_directed(a, self.dps + 5, "down"),
-                    "upper": mp_to_decimal_directed(b, self.dps + 5, "up"),
-                }
-                for k, (a, b) in self.enclosures.items()
-            }
+            if first in texts:
+                out["lower"], out["upper"] = texts[first]["lower"], texts[first]["upper"]
+            out["enclosures"] = {k: {"lower": d["lower"], "upper": d["upper"]} for k, d in texts.items()}
         return out
 
 

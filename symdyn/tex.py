@@ -99,7 +99,14 @@ class SymdynLatexPrinter(LatexPrinter):
 
     Differences from ``sympy.latex``: sums list their terms with a positive
     leading coefficient first, so that ``lambda_+ - lambda`` and
-    ``theta^4 - c`` read as written by hand; float literals are refused.
+    ``theta^4 - c`` read as written by hand; hypergeometric functions are
+    written ``{}_{2}F_{1}\\left(a, b; c; x\\right)`` as in papers (SymPy: a
+    ``matrix`` environment); float literals are refused.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> latex(sp.hyper((1, sp.Rational(2, 3)), (sp.Rational(5, 3),), x))
+    '{}_{2}F_{1}\\\\left(\\\\frac{2}{3}, 1; \\\\frac{5}{3}; x\\\\right)'
     """
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
@@ -112,6 +119,13 @@ class SymdynLatexPrinter(LatexPrinter):
         positive = [t for t in terms if not t.could_extract_minus_sign()]
         negative = [t for t in terms if t.could_extract_minus_sign()]
         return positive + negative
+
+    def _print_hyper(self, expr, exp=None):
+        """``{}_{2}F_{1}\\left(a, b; c; x\\right)``: the notation of papers (and of ``symdyn verify``)."""
+        ap, bq = (", ".join(self._print(a) for a in v) for v in (expr.ap, expr.bq))
+        tex = (f"{{}}_{{{len(expr.ap)}}}F_{{{len(expr.bq)}}}\\left({ap}; {bq}; {self._print(expr.argument)}"
+               "\\right)")
+        return tex if exp is None else f"{{{tex}}}^{{{exp}}}"
 
     def _print_Float(self, expr):  # pragma: no cover - guarded in latex()
         raise ValueError(f"float literal {expr} in a symdyn expression: use sympy.Rational")

@@ -84,9 +84,8 @@ def test_hitting_time_cli():
 
 
 @pytest.mark.parametrize("args", [
-    # certification impossible: GD beyond the polynomial limit, a level that is never reached
-    ("eval", "rank-one-denoising", "c=1/2", "theta=6/5", "alpha=1/10", "beta=1/10", "eta=1/4", "--t", "5000",
-     "--certify"),
+    # certification impossible after the work: a level that is never reached ("never" is not certified);
+    # GD beyond the polynomial limit is known before any proof: exit 2 (tests/test_cli_rules.py)
     ("boundary", "rank-one-denoising", "hitting-time", "c=1/2", "theta=6/5", "alpha=1/10", "beta=1/10",
      "level=99/100", "--certify"),
 ])

@@ -18,7 +18,7 @@ flint = pytest.importorskip("flint")
 
 import symdyn as sd  # noqa: E402
 from symdyn.certify import arb_bounds, certify_trajectory, integrate, workprec  # noqa: E402
-from symdyn.errors import CertificationError, ConvergenceError  # noqa: E402
+from symdyn.errors import CertificationError  # noqa: E402
 from symdyn.exact import to_mp  # noqa: E402
 from symdyn.models.rank_one_denoising import certified as cert  # noqa: E402
 
@@ -229,10 +229,16 @@ def test_critical_ratio_trajectory_is_exactly_cancelled(m):
     assert any("critical ratio" in n for n in r.notes)
 
 
-def test_gd_beyond_the_polynomial_limit_is_refused(m):
+def test_gd_beyond_the_polynomial_limit_is_refused_before_any_proof(m):
     p = m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10", eta="1/4")
-    with pytest.raises(CertificationError):
-        certify_trajectory(m, p, [str(cert.MAX_GD_STEPS + 1)], dps=20)
+    with pytest.raises(sd.ParameterError, match="limited to k <= 4000"):
+        certify_trajectory(m, p, ["1", str(cert.MAX_GD_STEPS + 1)], dps=20)
+
+
+def test_flows_beyond_the_certified_range_are_refused_before_any_proof(m):
+    p = m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10")
+    with pytest.raises(sd.ParameterError, match="supported range of certified evaluation"):
+        certify_trajectory(m, p, ["1", "100000"], dps=20)
 
 
 # ----------------------------------------------------------------------------- the analytic flag at the model level
@@ -356,10 +362,29 @@ def test_hitting_time_special_cases(m):
     far = m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10", level="99/100")
     with pytest.raises(CertificationError):
         m.boundary("hitting-time", far, dps=20, certify=True)
-    with pytest.raises(ConvergenceError):
-        m.boundary("hitting-time", far, dps=20)
+    never = m.boundary("hitting-time", far, dps=20)  # not reached: m_u(inf) = 0.7505 is on the start's side
+    assert never.value == mp.inf and never.note.startswith("never reached") and "not a proof" in never.note
     with pytest.raises(sd.errors.ParameterError):
         m.boundary("hitting-time", m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10"), dps=20)
+
+
+def test_hitting_time_beyond_the_scan_with_the_limit_past_the_level_is_refused(m, monkeypatch):
+    # m_u(inf) = 0.7505 > 7/10: the crossing exists; with a scan range of 5 time units it is not seen
+    monkeypatch.setattr(cert, "MAX_SCAN_TIME", 1)
+    p = m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10", level="7/10")
+    with pytest.raises(sd.errors.ParameterError, match="the crossing exists but after the scan"):
+        m.boundary("hitting-time", p, dps=20)
+
+
+def test_never_reached_level_exits_0_with_inf_and_1_when_certification_is_asked():
+    from cli_helpers import run_cli
+
+    words = ("boundary", "rank-one-denoising", "hitting-time", "c=1/2", "theta=6/5", "alpha=1/10", "beta=1/10",
+             "level=99/100")
+    status, out, err = run_cli(*words, "--json")
+    assert status == 0 and '"value": "inf"' in out and "never reached" in out
+    status, out, err = run_cli(*words, "--certify")
+    assert status == 1 and "cannot be certified" in err
 
 
 # ----------------------------------------------------------------------------- harder cases (a few seconds each)

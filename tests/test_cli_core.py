@@ -1,4 +1,4 @@
-"""The command-line contract (shared/design/CLI.md) for models, eval, limit, boundary and cite."""
+"""The command-line contract (docs/CLI.md) for models, eval, limit, boundary and cite."""
 
 from __future__ import annotations
 
@@ -115,6 +115,11 @@ def test_cite_prints_bibtex():
         (("boundary", M, "critical-ratio", "c=1/2", "theta=1/2"), "no critical ratio"),
         (("limit", M, "c=1/2", "theta=6/5", "beta=1/10"), "missing parameter alpha"),
         (("eval", M, *P, "--t", "1", "--nonsense"), "No such option"),
+        (("eval", M, "c=\u0661", "theta=1", "alpha=0", "beta=0", "--t", "1"), "not a number"),       # Arabic-Indic 1
+        (("eval", M, "c=\uff11/\uff12", "theta=1", "alpha=0", "beta=0", "--t", "1"), "not a number"),  # fullwidth 1/2
+        (("eval", M, *P, "--t", "\u0665"), "not a number"),
+        (("eval", M, "c=" + "7" * 5000 + "x", "theta=1", "alpha=0", "beta=0", "--t", "1"), "(5003 characters)"),
+        (("eval", M, *P, "--t", "1", "--observables", "m" * 3000), "unknown observable 'mmmm"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(args, fragment):

@@ -172,3 +172,19 @@ def test_critical_points():
     by = {p.support: p for p in pts}
     assert by[(1, 3)].escape_rate == 2 and "rotation" in by[(1, 3)].escape     # 2 (sigma_2 - sigma_3)
     assert by[(2,)].escape_rate == 6 and by[()].loss == Q(7, 2)
+
+
+def test_a_large_initialization_gives_a_clean_answer_or_refusal_never_a_crash():
+    """alpha^2 c_k above the level (large alpha, drawn by `symdyn verify`): the GD step is 0 and its two
+    time formulas (valid from below the level) are not reported; a pencil too singular to estimate the
+    working precision is a ConvergenceError, not a ZeroDivisionError."""
+    import symdyn as sd
+    from symdyn.errors import ConvergenceError
+
+    m = sd.model("matrix-sensing")
+    q = m.boundary("learning-time", m.params(sigma="20403/10000,12459/10000,1131/1000", d="5", r="4",
+                                             alpha="1431/625", k="2", eta="1/100"), dps=30)
+    assert q.value == 0 and set(q.to_json()["approximations"]) == {"flow", "leading"}
+    s = Setting.of(sigma="11679/5000,12381/10000,3/80", d=9, r=7, alpha="5709/2500")
+    with pytest.raises(ConvergenceError, match="numerically singular"):
+        L.learning_time(s, 3, dps=30)

@@ -4,7 +4,7 @@ A new model is covered by registering it: its ``report_example`` supplies the ex
 (models without a report example are listed in ``EXAMPLES``).  What is checked: the description,
 example parameters and their JSON round trip, evaluation at t = 0, every declared quantity,
 the limit, the simulator's observables inside the declared names, the JSON keys of the
-command-line contract (shared/design/CLI.md), undeclared views refused with UnsupportedError,
+command-line contract (docs/CLI.md), undeclared views refused with UnsupportedError,
 and bad parameters rejected with ParameterError.
 """
 

@@ -136,3 +136,38 @@ def test_precision_range_is_inclusive_at_both_ends():
     for bad in (MIN_DPS - 1, MAX_DPS + 1):
         with pytest.raises(sd.ParameterError, match="outside the supported range"):
             check_dps(bad)
+
+
+# ----------------------------------------------------------------------------- echoed values are short
+
+@pytest.mark.parametrize("value", ["1" * 10**8, "x" * 5000, "1/" + "2" * 30000, "9" * 300 + "e5x"])
+def test_a_huge_value_is_refused_with_a_short_message(rank_one, value):
+    with pytest.raises(sd.ParameterError) as info:
+        rank_one.params(c=value)
+    message = str(info.value)
+    assert len(message) < 250 and "characters" in message and "\n" not in message
+
+
+def test_every_symdyn_error_cuts_long_words():
+    err = sd.ParameterError("unknown observable '" + "m" * 10**6 + "': available are m_u, m_v")
+    assert len(str(err)) < 200 and str(err).endswith("characters): available are m_u, m_v")
+
+
+def test_numpy_scalars_are_exact_values(rank_one):
+    np = pytest.importorskip("numpy")
+    p = rank_one.params(c=np.float64(0.5), theta=np.float32(1.5), alpha=np.int64(0), beta=np.float64(0.1))
+    assert p["c"] == sp.Rational(1, 2) and p["theta"] == sp.Rational(3, 2) and p["beta"] == sp.Rational(1, 10)
+    assert p["alpha"] == 0
+
+
+@pytest.mark.parametrize("text", ["١", "１/２", "½", "٠.٥", "1e٣", "²"])
+def test_non_ascii_digits_are_refused_by_one_rule(text):
+    with pytest.raises(sd.ParameterError, match="is not a number"):
+        parse_number(text)
+
+
+def test_step_counts_beyond_2_to_the_53_are_refused():
+    assert parse_time(str(2**53), integer=True) == 2**53
+    with pytest.raises(sd.ParameterError, match="2\\^53"):
+        parse_time(str(2**53 + 1), integer=True)
+    assert parse_time(str(2**60)) == 2**60  # continuous times have the evaluator's own range check

@@ -13,6 +13,7 @@ from symdyn import tex as ltx
 from symdyn.laws import marchenko_pastur as mpl
 from symdyn.models.rank_one_denoising import spectral as spikes
 from symdyn.symbols import c, kappa, lam, theta, z
+from symdyn.verify import parse
 
 
 def _require_pdflatex() -> None:
@@ -35,6 +36,26 @@ def test_printer_reads_like_handwriting():
     assert ltx.latex((theta**4 - c) / theta**2) == r"\frac{\theta^{4} - c}{\theta^{2}}"
     assert ltx.latex(spikes.zeta_u()) == r"\frac{\theta^{4} - c}{\theta^{2} \left(c + \theta^{2}\right)}"
     assert ltx.latex("already \\LaTeX") == "already \\LaTeX"
+
+
+def test_hypergeometric_functions_print_as_papers_write_them_and_parse_back():
+    x = sp.Symbol("x")
+    h = sp.hyper((1, sp.Rational(2, 3)), (sp.Rational(5, 3),), x)
+    assert ltx.latex(h) == r"{}_{2}F_{1}\left(\frac{2}{3}, 1; \frac{5}{3}; x\right)"
+    assert ltx.latex(h**2) == r"{{}_{2}F_{1}\left(\frac{2}{3}, 1; \frac{5}{3}; x\right)}^{2}"
+    assert ltx.latex(sp.hyper((), (2,), x)) == r"{}_{0}F_{1}\left(; 2; x\right)"
+    for expr in (h, h**2, 3 * h / x - x ** sp.Rational(-1, 3), sp.hyper((1, 1, x), (2, 2), x / (1 + x))):
+        assert parse(ltx.latex(expr), {"x": x}) == expr  # the verify parser reads symdyn's notation
+
+
+def test_json_latex_of_quantities_and_limits_is_symdyns_printer():
+    m = sd.model("deep-factorization")
+    q = m.boundary("time-to-reach", m.params(N="3", s="2", level="1/2", alpha="1/10"), dps=20)
+    tex = q.to_json()["latex"]["time"]
+    assert tex == ltx.latex(q.exact["time"]) and "{}_{2}F_{1}\\left(" in tex and "matrix" not in tex
+    m = sd.model("rank-one-denoising")
+    lim = m.limit(m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10"), dps=20, check=False)
+    assert lim.to_json()["latex"] == {k: ltx.latex(v) for k, v in lim.exact.items()}
 
 
 def test_floats_are_refused():
@@ -118,6 +139,17 @@ def test_small_document_compiles(tmp_path):
                        bibliography="@misc{k, title = {T}, author = {A. B{\\'e}}, year = {2021}}")
     pdf = ltx.compile_pdf(tex, tmp_path)
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_hypergeometric_closed_forms_compile_in_a_document(tmp_path):
+    """A deep-factorization time (2F1) as the report's table cell and as a displayed equation."""
+    _require_pdflatex()
+    m = sd.model("deep-factorization")
+    q = m.boundary("time-to-reach", m.params(N="3", s="2", level="1/2", lambda0="1/100"), dps=20)
+    body = ("Cell: " + ltx.inline(q.exact["time"]) + "\n\n\\begin{equation}"
+            + ltx.equation(sp.Symbol("T"), q.exact["time"]) + "\\end{equation}")
+    pdf = ltx.compile_pdf(ltx.document("2F1", [ltx.Section("S", body)]), tmp_path)
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_broken_latex_raises(tmp_path):

@@ -316,7 +316,7 @@ def test_list_valued_and_integer_parameters_of_a_new_model():
     shifted = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_{k+1}}", sigma="3,2,1,1/2", k="1:3")
     assert shifted.verdict == "counterexample"
     first = sd.verify(toy, "learning-time", r"\frac{\log(1/\alpha)}{\sigma_1}", sigma="3,2,1", k="1", points=3)
-    assert first.verdict == "agree" and first.claim.latex == r"\frac{\log{\left(\frac{1}{\alpha} \right)}}{\sigma_{1}}"
+    assert first.verdict == "agree" and first.claim.latex == r"\frac{\ln{\left(\frac{1}{\alpha} \right)}}{\sigma_{1}}"
     with pytest.raises(ParameterError, match="give sigma=VALUE"):
         sd.verify(toy, "learning-time", r"\sigma_1")
     with pytest.raises(ParameterError, match="outside 1..3"):
@@ -344,3 +344,170 @@ def test_the_symbolic_budget_interrupts_a_simplification_that_would_run_for_long
     r = sd.verify(R1, "threshold", claim, c="1/2", symbolic_seconds=1)
     assert time.perf_counter() - start < 10  # generous: about 1.1 s
     assert r.verdict == "agree" and r.symbolic == "undecided" and "budget" in r.symbolic_evidence
+
+
+# --------------------------------------------------------------------------- the list-valued models
+
+DF = "deep-factorization"
+MS = "matrix-sensing"
+SHORT = 30  # digits of the slower special-function checks
+
+
+def flow_time_quad(v, dps: int) -> mp.mpf:
+    """T(lambda0 -> theta s) = int dl / (N l^(2-2/N) (s - l)), by quadrature (independent of every closed form)."""
+    N, s, th = v["N"], v["s"], v["level"]
+    l0 = v["lambda0"] if "lambda0" in v else v["alpha"] ** N
+    p = 2 - 2 / N
+    with mp.workdps(dps + 10):
+        return mp.quad(lambda x: 1 / (N * x**p * (s - x)), [l0, (l0 + th * s) / 2, th * s])
+
+
+def check_against_quadrature(r: VerifyResult, dps: int) -> None:
+    with mp.workdps(dps + 10):
+        for p in r.points:
+            v = {k: num(x) for k, x in p.params.items()}
+            truth = flow_time_quad(v, dps)
+            assert abs(p.value - truth) <= mp.mpf(10) ** (-dps + 3) * truth
+            assert abs(p.claim - truth) <= mp.mpf(10) ** (-dps + 3) * truth
+
+
+# s, level and the start are ranged so that lambda0 < level s: the formulas hold from below the level
+BELOW = {"s": "1:2", "level": "1/2:9/10"}
+F_N = (r"s^{2/N-2}\left(\frac{(\lambda_0/s)^{-(N-2)/N} - \theta^{-(N-2)/N}}{N-2} + \frac{\theta^{2/N}}{2}\,"
+       r"{}_2F_1\left(1, \tfrac{2}{N}; 1+\tfrac{2}{N}; \theta\right) - \frac{(\lambda_0/s)^{2/N}}{2}\,"
+       r"{}_2F_1\left(1, \tfrac{2}{N}; 1+\tfrac{2}{N}; \frac{\lambda_0}{s}\right)\right)")
+
+
+def test_deep_factorization_logistic_time_of_depth_two_agrees_and_is_proved_equal():
+    # N = 2: lambda' = 2 lambda (s - lambda), T = log(theta (s - lambda0) / (lambda0 (1 - theta))) / (2 s)
+    claim = r"\frac{1}{2s}\log\frac{\theta(s-\lambda_0)}{\lambda_0(1-\theta)}"
+    r = sd.verify(DF, "time-to-reach", claim, N="2", lambda0="1/1000:1/10", points=8, **BELOW)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    check_values(r, lambda v: mp.log(v["level"] * (v["s"] - v["lambda0"]) / (v["lambda0"] * (1 - v["level"])))
+                 / (2 * v["s"]))
+    check_against_quadrature(r, DPS)
+    per_layer = sd.verify(DF, "time-to-reach", claim.replace(r"\lambda_0", r"\alpha^2"), N="2", alpha="1/100:1/3",
+                          points=4, **BELOW)  # lambda0 = alpha^N with alpha the scale of each layer
+    assert per_layer.verdict == "agree" and per_layer.symbolic == "equal"
+
+
+@pytest.mark.parametrize("claim", [
+    r"\frac{1}{s}\log\frac{\theta(s-\lambda_0)}{\lambda_0(1-\theta)}",   # the rate 2s read as s
+    r"\frac{1}{2s}\log\frac{(1-\theta)(s-\lambda_0)}{\lambda_0\theta}",  # theta and 1 - theta swapped
+    r"\frac{1}{2s}\log\frac{\theta s}{\lambda_0}",                       # the saturation factor dropped
+])
+def test_deep_factorization_wrong_logistic_times_give_a_counterexample(claim):
+    r = sd.verify(DF, "time-to-reach", claim, N="2", lambda0="1/1000:1/10", points=4, **BELOW)
+    assert r.verdict == "counterexample" and r.symbolic == "different" and r.counterexample is r.points[0]
+    with mp.workdps(DPS + 10):
+        v = {k: num(x) for k, x in r.counterexample.params.items()}
+        assert abs(r.counterexample.value - flow_time_quad(v, DPS)) < mp.mpf(10) ** (-DPS + 3) * r.counterexample.value
+
+
+def test_deep_factorization_time_with_the_gauss_hypergeometric_function_agrees_for_every_depth():
+    # F_N(x) = -x^{-(N-2)/N}/(N-2) + (x^{2/N}/2) 2F1(1, 2/N; 1 + 2/N; x), T = s^{-p} [F_N(theta) - F_N(lambda0/s)]
+    r = sd.verify(DF, "time-to-reach", F_N, N="3:8", lambda0="1/1000000:1/100", points=8, dps=SHORT, **BELOW)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    assert len({p.params["N"] for p in r.points}) > 2
+    check_against_quadrature(r, SHORT)
+    wrong = sd.verify(DF, "time-to-reach", F_N.replace(r"1, \tfrac{2}{N};", r"1, \tfrac{1}{N};"), N="3:8",
+                      lambda0="1/1000000:1/100", points=4, dps=SHORT, **BELOW)
+    assert wrong.verdict == "counterexample" and wrong.symbolic == "different"
+
+
+def test_deep_factorization_elementary_and_lerch_forms_agree():
+    # N = 4: F_4(x) = (1/2) artanh(sqrt x) - 1/(2 sqrt x); lambda0 = alpha^4, so sqrt(lambda0/s) = alpha^2/sqrt(s)
+    n4 = (r"s^{-3/2}\left(\frac{1}{2}\operatorname{artanh}\sqrt{\theta} - \frac{1}{2\sqrt{\theta}} - "
+          r"\frac12\operatorname{artanh}\frac{\alpha^2}{\sqrt{s}} + \frac{\sqrt{s}}{2\alpha^2}\right)")
+    r = sd.verify(DF, "time-to-reach", n4, N="4", alpha="1/100:1/2", points=4, dps=SHORT, **BELOW)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    check_against_quadrature(r, SHORT)
+    # N = 3 in u = x^{1/3}: G_3(u) = -1/u - log(1-u)/3 + log(u^2+u+1)/6 - atan((2u+1)/sqrt 3)/sqrt 3
+    n3 = (r"s^{-4/3}\left(\frac{s^{1/3}}{\alpha} - \theta^{-1/3} - \frac{1}{3}\log\frac{1-\theta^{1/3}}{1-\alpha "
+          r"s^{-1/3}} + \frac16\log\frac{\theta^{2/3}+\theta^{1/3}+1}{\alpha^2 s^{-2/3}+\alpha s^{-1/3}+1} - "
+          r"\frac{1}{\sqrt3}\left(\arctan\frac{2\theta^{1/3}+1}{\sqrt3} - \arctan\frac{2\alpha s^{-1/3}+1}{\sqrt3}"
+          r"\right)\right)")
+    r = sd.verify(DF, "time-to-reach", n3, N="3", alpha="1/100:1/2", points=3, dps=SHORT, symbolic_seconds=2,
+                  **BELOW)
+    assert r.verdict == "agree" and r.symbolic in ("equal", "undecided")
+    check_against_quadrature(r, SHORT)
+    # the Lerch form F_N(x) = (1/N) x^a Phi(x, 1, a), a = 2/N - 1 (N >= 3)
+    lerch = (r"\frac{s^{2/N-2}}{N}\left(\theta^{2/N-1}\Phi(\theta, 1, \tfrac{2}{N}-1) - \left(\frac{\lambda_0}{s}"
+             r"\right)^{2/N-1}\Phi\left(\frac{\lambda_0}{s}, 1, \tfrac{2}{N}-1\right)\right)")
+    r = sd.verify(DF, "time-to-reach", lerch, N="3:6", lambda0="1/10000:1/100", points=3, dps=SHORT,
+                  symbolic_seconds=2, **BELOW)
+    assert r.verdict == "agree" and r.symbolic in ("equal", "undecided")
+    check_against_quadrature(r, SHORT)
+
+
+def test_deep_factorization_step_condition():
+    r = sd.verify(DF, "step-condition", r"\eta N \sigma_1^{2-2/N}", points=6)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    check_list_values(r, lambda v: v["eta"] * v["N"] * v["sigma"][0] ** (2 - 2 / v["N"]))
+    wrong = sd.verify(DF, "step-condition", r"\eta N \sigma_1^{2-1/N}", points=6)
+    assert wrong.verdict == "counterexample"
+
+
+def check_list_values(result: VerifyResult, truth) -> None:
+    """Like :func:`check_values`, with the list parameter ``sigma`` as a list of numbers."""
+    with mp.workdps(DPS + 20):
+        for p in result.points:
+            v = {k: ([num(e) for e in x.split(",")] if k == "sigma" else num(x)) for k, x in p.params.items()}
+            assert abs(p.value - truth(v)) <= mp.mpf(10) ** (-DPS + 2) * max(1, abs(truth(v)))
+
+
+def test_matrix_sensing_plateau_and_final_losses_agree_and_wrong_indices_do_not():
+    # Gissin et al.: the loss after k of the components is loss_scale sum_{i > k} sigma_i^2 (loss_scale = 1/4)
+    r = sd.verify(MS, "plateau-loss", r"\frac{\sigma_3^2}{4}", r="2", k="2")
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    check_list_values(r, lambda v: v["sigma"][2] ** 2 / 4)
+    both = sd.verify(MS, "plateau-loss", r"s(\sigma_2^2+\sigma_3^2)", r="3", k="1", points=8)
+    assert both.verdict == "agree" and "loss_scale" in both.drawn  # the claim uses s: drawn, not its default
+    final = sd.verify(MS, "limit:loss", r"\frac{1}{4}\sigma_3^2", r="2", points=8)  # under-parameterized
+    assert final.verdict == "agree" and final.symbolic == "equal"
+    check_list_values(final, lambda v: v["sigma"][2] ** 2 / 4)
+    assert sd.verify(MS, "limit:loss", "0", r="3", points=4).verdict == "agree"  # r = r*: exact recovery
+    for claim, params in ((r"\frac{\sigma_2^2}{4}", {"r": "2", "k": "2"}),
+                          (r"\frac{\sigma_3^2}{2}", {"r": "2", "k": "2"}),
+                          (r"\frac{\sigma_{k}^2}{4}", {"r": "2"})):
+        bad = sd.verify(MS, "plateau-loss", claim, **params)
+        assert bad.verdict == "counterexample" and bad.symbolic == "different"
+
+
+def test_matrix_sensing_step_condition_is_mu_sigma_1():
+    r = sd.verify(MS, "step-condition", r"4 s \eta \sigma_1", points=6)
+    assert r.verdict == "agree" and r.symbolic == "equal"
+    check_list_values(r, lambda v: 4 * v["loss_scale"] * v["eta"] * v["sigma"][0])
+    assert sd.verify(MS, "step-condition", r"2 s \eta \sigma_1", points=6).verdict == "counterexample"
+
+
+def test_list_parameters_are_drawn_ordered_with_the_examples_length_and_indices_within_range():
+    r = sd.verify(MS, "plateau-loss", r"\frac{1}{4}\sigma_3^2", points=20, seed=4)
+    lists = [[Fraction(x) for x in p.params["sigma"].split(",")] for p in r.points]
+    assert all(len(x) == 3 and x[0] > x[1] > x[2] > 0 and x[0] < 3 for x in lists)  # the example: 3,2,1
+    assert len({tuple(x) for x in lists}) == 20
+    assert all(1 <= int(p.params["k"]) <= min(3, int(p.params["r"])) for p in r.points)
+    assert r.skipped == 0  # k is drawn within 1..min(r, len(sigma)): no draw is wasted
+    assert any("sigma: a strictly decreasing list of 3 entries in (0, 3)" in n for n in r.notes)
+    again = sd.verify(MS, "plateau-loss", r"\frac{1}{4}\sigma_3^2", points=20, seed=4)
+    assert again.to_json() == r.to_json()
+    ranged = sd.verify(MS, "plateau-loss", r"\frac{\sigma_3^2}{4}", sigma="1:2", r="2", k="2", points=5)
+    assert all(all(1 < Fraction(x) < 2 for x in p.params["sigma"].split(",")) for p in ranged.points)
+    fixed = sd.verify(DF, "T0", "1", sigma="2,1,1/2", eta="1/40", alpha="1/10", N="3", points=6)
+    assert {p.params["k"] for p in fixed.points} <= {"1", "2", "3"}
+    with pytest.raises(ParameterError, match="outside the domain of sigma"):
+        sd.verify(MS, "plateau-loss", "1", sigma="-1:2")
+
+
+def test_a_needed_parameter_that_cannot_be_drawn_comes_from_the_models_example():
+    from symdyn.params import Choice
+
+    class WithChoice(_Toy):
+        name: ClassVar[str] = "toy-choice"
+        parameter_specs = _Toy.parameter_specs + (ParamSpec("rule", "which rule", Choice(("one", "two"))),)
+        quantity_specs = (QuantitySpec("learning-time", "log(1/a)/sigma_k", ("sigma", "k", "a", "rule")),)
+        report_example: ClassVar[dict] = {"params": {"rule": "two"}}
+
+    r = sd.verify(WithChoice(), "learning-time", r"\frac{\log(1/\alpha)}{\sigma_k}", sigma="3,2,1", points=3)
+    assert r.verdict == "agree" and {p.params.get("rule", "two") for p in r.points} == {"two"}
+    assert "taken from the model's example: rule=two" in " ".join(r.notes)

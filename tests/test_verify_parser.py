@@ -93,6 +93,31 @@ CONSTRUCTS = [
     (r"J_0(t)", sp.besselj(0, t)),
     (r"I_\nu(t)", sp.besseli(nu, t)),
     (r"I_{\nu+1}(t)", sp.besseli(nu + 1, t)),
+    # inverse functions (papers: \arctan, \operatorname{artanh}; SymPy: \operatorname{atanh})
+    (r"\arctan(c)", sp.atan(c)),
+    (r"\arcsin{\left(\frac{c}{2} \right)}", sp.asin(c / 2)),
+    (r"\operatorname{atan}{\left(\frac{\sqrt{3} \left(2 c + 1\right)}{3} \right)}", sp.atan(sp.sqrt(3) * (2 * c + 1) / 3)),
+    (r"\operatorname{artanh}(c^2)", sp.atanh(c**2)),
+    (r"\operatorname{arctanh}(c)", sp.atanh(c)),
+    (r"\frac{\operatorname{atanh}{\left(c^{2} \right)}}{2} - \frac{1}{2 c^{2}}", sp.atanh(c**2) / 2 - 1 / (2 * c**2)),
+    (r"\mathrm{arsinh}(c)", sp.asinh(c)),
+    # hypergeometric functions {}_pF_q(a_1, ..., a_p; b_1, ..., b_q; x), as papers write them
+    (r"{}_2F_1(1, 2; 3; c)", sp.hyper((1, 2), (3,), c)),
+    (r"\,_2F_1(1,\theta;1+\theta;c)", sp.hyper((1, th), (1 + th,), c)),
+    (r"{}_{2}F_{1}\left(\frac{2}{3}, 1; \frac{5}{3}; \frac{1}{2}\right)",
+     sp.hyper((sp.Rational(2, 3), 1), (sp.Rational(5, 3),), half)),
+    (r"{}_2F_1\!\left(1, \tfrac{2}{\theta}; 1 + \tfrac2\theta; c\right)", sp.hyper((1, 2 / th), (1 + 2 / th,), c)),
+    (r"{}_2\mathrm{F}_1\bigl(1,2;3;c\bigr)", sp.hyper((1, 2), (3,), c)),
+    (r"\frac{c^{2/3}}{2}{}_2F_1(1,\tfrac23;\tfrac53;c)", c ** sp.Rational(2, 3) / 2 * sp.hyper((1, sp.Rational(2, 3)), (sp.Rational(5, 3),), c)),
+    (r"c\,{}_2F_1(1,2;3;c)", c * sp.hyper((1, 2), (3,), c)),
+    (r"2\,_2F_1(1,2;3;c)", 2 * sp.hyper((1, 2), (3,), c)),
+    (r"{{}_{2}F_{1}\left(1, 2; 3; c\right)}^{2}", sp.hyper((1, 2), (3,), c) ** 2),
+    (r"{}_1F_1(1; 2; c)", sp.hyper((1,), (2,), c)),
+    (r"{}_0F_1(; 2; c)", sp.hyper((), (2,), c)),
+    (r"{}_3F_2(1, 1, 1; 2, 2; c)", sp.hyper((1, 1, 1), (2, 2), c)),
+    # the Lerch transcendent
+    (r"\Phi(c, 1, \tfrac{2}{3} - 1)", sp.lerchphi(c, 1, -sp.Rational(1, 3))),
+    (r"\frac{1}{3} c^{a}\Phi\left(c, 1, a\right)", None),  # refused below: unknown symbol a
     # names with subscripts
     ("r_0", r0),
     ("r_{0}^2", r0**2),
@@ -148,6 +173,27 @@ def test_parser_builds_the_hand_written_sympy_tree(text, expected):
     (r"\{c\}", 1, "literal braces"),
     (r"\left.c\right.", 1, "must be followed by"),
     ("|c|", 1, "absolute values"),
+    (r"\operatorname{foo}(c)", 1, "atanh"),
+    ("c, 1", 2, "separate arguments only in"),
+    ("(c; 1)", 3, "separate arguments only in"),
+    (r"\sqrt{c, 1}", 8, "separate arguments only in"),
+    (r"{}_2F_1(1, 2, 3; c)", 8, "two ';'"),
+    (r"{}_2F_1(1; 3; c)", 8, "2 upper and 1 lower parameters, found 1 and 1"),
+    (r"{}_2F_1(1, 2; 3, 4; c)", 8, "found 2 and 2"),
+    (r"{}_2F_1(1, 2; 3; c; 1)", 8, "found 3 ';'"),
+    (r"{}_2F_1(1, 2; 0; c)", 8, "pole"),
+    (r"{}_2F_1(1, 2; -3; c)", 8, "pole"),
+    (r"{}_3F_1(1, 2, 3; 4; c)", 1, "diverges"),
+    (r"{}_5F_5(1,1,1,1,1;2,2,2,2,2;c)", 1, "up to 4"),
+    (r"{}_2F_1(1, 2; 3;)", 17, "empty argument"),
+    (r"{}_2F_1(1,, 2; 3; c)", 10, "missing after ','"),
+    (r"{}_2F_1 c", 9, "in parentheses"),
+    (r"{}_2G_1(1, 2; 3; c)", 1, "empty group"),
+    (r"{}_c", 3, "whole numbers p and q"),
+    (r"{}_pF_q(1; 2; c)", 3, "whole numbers p and q"),
+    (r"{{}_{2}F_{1}\left(\begin{matrix} 1, 2 \\ 3 \end{matrix}\middle| {c} \right)}", 56, "write {}_2F_1(a, b; c; x)"),
+    (r"\Phi(c)", 5, "three arguments"),
+    (r"\Phi(c, 1, 2, 3)", 5, "three arguments"),
 ])
 def test_parser_refuses_what_it_does_not_understand_with_the_position(text, position, words):
     with pytest.raises(ClaimError) as info:
@@ -185,6 +231,8 @@ def test_parameter_names_come_from_the_declared_latex():
     r"-\frac{2^{3/4}}{2} + e^{-2t}\cosh^2(t) + I_1(4t)",
     r"\frac{\sqrt[4]{2}\alpha}{\sqrt[4]{\pi}(1-\theta)\sqrt{\alpha^2+(1-\alpha^2)(1-\theta)^2}}",
     r"\operatorname{sgn}(\alpha)\log(1+c) - \tanh(r_0)",
+    r"\frac{c^{2/3}}{2}{}_2F_1\left(1, \tfrac{2}{3}; \tfrac{5}{3}; \frac{c}{1+c}\right) - \frac{1}{\theta}",
+    r"{}_3F_2(1, 1, \theta; 2, 2; c)^2 + \Phi(c, 1, \alpha) + \arctan(c) - \operatorname{artanh}(\frac{c}{2})",
 ])
 def test_the_echoed_latex_parses_back_to_the_same_expression(text):
     m = sd.model("rank-one-denoising")
@@ -226,6 +274,9 @@ def test_nesting_up_to_the_limit_parses_and_beyond_it_is_refused_before_recursin
     r"\frac" * 800,
     "-" * 3_999 + "c",
     r"\sqrt" * 799 + "2",
+    "{}_2F_1(1, 1; 2; " * 200 + "c" + ")" * 200,
+    "(c" + ", c" * 1_300 + ")",
+    ",;" * 500_000,
 ])
 def test_hostile_claims_are_refused_quickly_without_recursion_errors(text):
     start = time.perf_counter()

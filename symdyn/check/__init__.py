@@ -27,7 +27,7 @@ Holm's step-down procedure at level ``L`` over all tested rows together: the
 theory is declared wrong iff some Holm-adjusted p-value is ``<= L``.
 
 Why Holm, and not one global statistic: all rows of one check come from the
-same trials, so they are correlated (``m_u`` and ``m_v`` at one time nearly
+same trials, so they are correlated (two overlaps at one time nearly
 perfectly, neighbouring times strongly) with a correlation matrix that is not
 known.  A global statistic such as Hotelling's ``T^2`` must estimate that
 ``m x m`` matrix from ``T`` trials: it needs ``T > m`` and it is unstable when

@@ -139,6 +139,39 @@ class CheckResult:
         return (f"{head}: {what} vs simulation within tolerance over {len(self.tested_rows)} rows and "
                 f"{self.trials} trial(s): largest deviation/tolerance = {_ratio(worst):.3g} ({where}){extra}")
 
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        def g(x: Any, digits: int) -> str:
+            return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{float(x):.{digits}g}"
+
+        cols = ["observable", self.time_name, "prediction", "mean", "stderr", "z", "p (Holm)", "test"]
+        rows = [[r.observable, "-" if r.t is None else str(r.t), "-" if r.theory is None else g(r.theory, 12),
+                 g(r.mean, 10), g(r.stderr, 3), g(r.z, 3), g(r.p_adjusted, 3),
+                 r.test + (" REJECTED" if r.rejected else "")] for r in self.rows]
+        return cols, rows
+
+    def __str__(self) -> str:
+        """The verdict line, the rows and the caveats, as plain text."""
+        from ..results import table_text
+
+        cols, rows = self._cells()
+        sizes = " x ".join(f"{k}={v}" for k, v in self.sizes.items())
+        lines = [table_text(f"{self.model}: {sizes}, {self.trials} trials (seed {self.seed})", cols, rows),
+                 self.summary()]
+        lines += [f"caveat: {c}" for c in self.caveats]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        from ..results import tex_name, tex_number
+
+        cols, rows = self._cells()
+        head = " & ".join([r"\text{observable}", self.time_name, r"\text{prediction}", r"\text{mean}",
+                           r"\text{stderr}", "z", r"p_{\mathrm{Holm}}", r"\text{test}"])
+        body = r" \\ ".join(" & ".join([tex_name(r[0]), r[1]] + [tex_number(x) if x != "-" else "-" for x in r[2:7]]
+                                        + [r"\text{" + r[7] + "}"]) for r in rows)
+        verdict = self.verdict.upper()
+        return (r"$\begin{array}{ll|rrrrr|l} " + head + r" \\ \hline " + body + r" \end{array}"
+                + r"\quad \text{" + f"{verdict} at level {self.level:g}, {self.trials} trials" + "}$")
+
     def to_json(self) -> dict[str, Any]:
         """JSON per ``CLI.md``: ``passed``, ``rows`` (observable, t, theory, mean, stderr, z, ...) and the evidence."""
         test = self.comparison.to_json(self.trials)
@@ -258,6 +291,7 @@ def check(
     method: str = "auto",
     comparison: Comparison | None = None,
     progress: "Progress | None" = None,
+    allow_mismatch: bool = False,
 ) -> CheckResult:
     """Simulate ``seeds`` instances at size ``size`` and test the theory against them.
 
@@ -283,7 +317,8 @@ def check(
     observables : sequence of str, optional
         Default: the model's default observables (with ``against``: the file's).
     against : Predictions, path or mapping, optional
-        A user's predictions instead of the theory (see :func:`load_predictions`).
+        A user's predictions instead of the theory (see :func:`load_predictions`); a file recording
+        another model or other parameters is refused unless ``allow_mismatch``.
     sizes : sequence of int, optional
         Also run the convergence ladder at these sizes (:func:`convergence`); the
         ladder point at ``size`` reuses this check's simulation.
@@ -310,6 +345,7 @@ def check(
     >>> res.passed, [(r.observable, str(r.t)) for r in res.rows][:2]
     (True, [('m_u', '1'), ('m_u', '5')])
     """
+    model.check_params(params)
     if n is not None and size is not None:
         raise ParameterError("give the simulation's size once: size=N (or n=N)")
     size = size if size is not None else n
@@ -331,12 +367,13 @@ def check(
 
     preds_user: Predictions | None = None
     if against is not None:
-        preds_user = against if isinstance(against, Predictions) else load_predictions(against, model, params, dps=dps)
+        preds_user = against if isinstance(against, Predictions) else load_predictions(
+            against, model, params, dps=dps, allow_mismatch=allow_mismatch)
         times = preds_user.times if times is None else times
         observables = preds_user.observables if observables is None else observables
     if times is None:
         raise ParameterError("no times given: pass times (e.g. times=[1, 5, 20], or --t 1,5,20)")
-    times = model.parse_times(params, list(times))
+    times = model.parse_times(params, times)
     if len(set(times)) != len(times):
         raise ParameterError("a time is listed twice")
     if observables is not None:

@@ -83,17 +83,30 @@ def _excluded(name: str, t: Any, pred: Any, err: Any, col: np.ndarray, note: str
 
 
 @dataclass(frozen=True)
-class MeanTest(Comparison):
-    """The mean over trials against one prediction per row; Student-t, Holm at ``level``."""
+class _HolmTest(Comparison):
+    """The statistical comparisons: per-row Student-t p-values, decided by Holm's procedure at ``level``."""
 
     level: float = DEFAULT_LEVEL
     resolution: float = RESOLUTION
-    name: ClassVar[str] = "mean"
     min_trials: ClassVar[int] = 2
-    sign_risk: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         check_level(self.level)
+
+    def decide(self, rows):
+        return adjust(rows, self.level)
+
+    def to_json(self, trials: int) -> dict[str, Any]:
+        return {"method": "holm", "comparison": self.name, "level": self.level,
+                "description": self.describe(trials), "dof": trials - 1}
+
+
+@dataclass(frozen=True)
+class MeanTest(_HolmTest):
+    """The mean over trials against one prediction per row; Student-t, Holm at ``level``."""
+
+    name: ClassVar[str] = "mean"
+    sign_risk: ClassVar[bool] = True
 
     def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None, relation="=="):
         if trial_theory is not None:
@@ -105,33 +118,20 @@ class MeanTest(Comparison):
                                    **{k: ({name: v} if v is not None else None) for k, v in sign.items()}),
                          relation)
 
-    def decide(self, rows):
-        return adjust(rows, self.level)
-
     def describe(self, trials: int) -> str:
         return (f"two-sided Student-t test per row ({trials - 1} dof), Holm's step-down procedure over all "
                 f"tested rows: family-wise false-alarm rate <= {self.level:g} under any dependence between rows")
 
-    def to_json(self, trials: int) -> dict[str, Any]:
-        return {"method": "holm", "comparison": self.name, "level": self.level,
-                "description": self.describe(trials), "dof": trials - 1}
-
 
 @dataclass(frozen=True)
-class PairedTest(Comparison):
+class PairedTest(_HolmTest):
     """Per-trial residuals against per-trial predictions; Student-t on their mean, Holm at ``level``.
 
     With a shared prediction it is the mean test.  The standard error of the mean residual is
     inflated by the predictions' error estimates and the float64 resolution, as in the mean test.
     """
 
-    level: float = DEFAULT_LEVEL
-    resolution: float = RESOLUTION
     name: ClassVar[str] = "paired"
-    min_trials: ClassVar[int] = 2
-
-    def __post_init__(self) -> None:
-        check_level(self.level)
 
     def rows(self, name, times, theory, values, *, errors=None, trial_theory=None, sign=None, relation="=="):
         check_relation(relation)
@@ -167,16 +167,9 @@ class PairedTest(Comparison):
                            note="" if trial_theory is None else "per-trial predictions; theory = their mean"))
         return one_sided(out, relation)
 
-    def decide(self, rows):
-        return adjust(rows, self.level)
-
     def describe(self, trials: int) -> str:
         return (f"two-sided Student-t test of the mean per-trial residual per row ({trials - 1} dof), Holm's "
                 f"step-down procedure over all tested rows: family-wise false-alarm rate <= {self.level:g}")
-
-    def to_json(self, trials: int) -> dict[str, Any]:
-        return {"method": "holm", "comparison": self.name, "level": self.level,
-                "description": self.describe(trials), "dof": trials - 1}
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ def convergence(
     if len(sizes) < 2 or len(set(sizes)) != len(sizes):
         raise ParameterError("sizes must list at least two different sizes (e.g. 250,500,1000,2000)")
     seeds = whole(seeds, "seeds", 2)
-    times = model.parse_times(params, list(times))
+    times = model.parse_times(params, times)
     progress = NULL_PROGRESS if progress is None else progress
     simulator = model.simulator()
     points: list[ConvergencePoint] = []

@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..models.base import Model
     from ..simulate.result import SimulationResult
 
+#: Largest predictions file read (10 000 times of a few observables at 100 digits is about 5 MB).
+MAX_FILE_BYTES = 50_000_000
+
 __all__ = ["Predictions", "ConditionalPredictions", "predictions_from_trajectory", "load_predictions",
            "effective_params", "whole"]
 
@@ -73,8 +76,31 @@ def _parse_prediction_value(raw: Any, where: str, dps: int) -> Any:
     return to_mp(q, max(dps, digits))
 
 
+def _mismatch(data: Mapping[str, Any], model: "Model", params: Params) -> str | None:
+    """What differs between the model and parameters a predictions file records and these (None: nothing)."""
+    if "model" in data and data["model"] != model.name:
+        return f"model {str(data['model'])[:80]} (the command line has {model.name})"
+    theirs = data.get("params")
+    if not isinstance(theirs, Mapping):
+        return None
+    ours = params.to_json()
+    for key in sorted(set(theirs) | set(ours)):
+        a, b = theirs.get(key), ours.get(key)
+        if a is None or b is None:
+            return f"{key}={a if b is None else b} only {'there' if b is None else 'here'}"
+        if str(a) == b:
+            continue
+        try:
+            if parse_number(str(a)) == parse_number(b):
+                continue
+        except ParameterError:
+            pass
+        return f"{key}={str(a)[:80]} (the command line has {key}={b})"
+    return None
+
+
 def load_predictions(source: str | Path | Mapping[str, Any], model: "Model", params: Params, *,
-                     dps: int = 30) -> Predictions:
+                     dps: int = 30, allow_mismatch: bool = False) -> Predictions:
     """Read a user's predictions: JSON mapping times to observable values.
 
     The accepted shape is that of ``symdyn eval --json`` (extra keys are ignored)::
@@ -87,6 +113,10 @@ def load_predictions(source: str | Path | Mapping[str, Any], model: "Model", par
     ``--certify`` shape) or ``null`` (no prediction at that time).  Every list
     must be as long as ``times``; observable names must be the model's.
 
+    A file that records its ``model`` and ``params`` (as ``symdyn eval --json`` does) must match
+    *model* and *params* exactly, unless ``allow_mismatch``: predictions for other parameters are
+    refused rather than silently compared.
+
     Raises :class:`~symdyn.errors.ParameterError` with a one-line message on any problem.
     """
     label = "predictions"
@@ -94,6 +124,10 @@ def load_predictions(source: str | Path | Mapping[str, Any], model: "Model", par
         path = Path(source)
         label = str(path)
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise ParameterError(f"--against {path}: {size / 1e6:.3g} MB is more than the {MAX_FILE_BYTES // 10**6} MB "
+                                     "a predictions file may have (at most 10 000 times)")
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise ParameterError(f"{label} is not valid JSON: it is not UTF-8 text") from None
@@ -116,6 +150,11 @@ def load_predictions(source: str | Path | Mapping[str, Any], model: "Model", par
         missing = "times" if "times" not in data else "observables"
         raise ParameterError(f"{label}: missing key \"{missing}\"; expected the shape of `symdyn eval --json`: "
                              "{\"times\": [...], \"observables\": {\"m_u\": [...]}}")
+    if not allow_mismatch:
+        differ = _mismatch(data, model, params)
+        if differ is not None:
+            raise ParameterError(f"{label} was computed for {differ}: give the same model and parameters, or "
+                                 "--allow-mismatch (allow_mismatch=True) to compare it anyway")
     raw_times, obs = data["times"], data["observables"]
     if not isinstance(raw_times, list) or not raw_times:
         raise ParameterError(f"{label}: \"times\" must be a non-empty list")

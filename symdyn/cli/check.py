@@ -9,7 +9,10 @@ from typing import Any
 import click
 
 from ..errors import ParameterError
+from ..exact import short_text
+from ..outputs import check_output_dir, check_output_file
 from ..params import parse_number
+from .common import console as make_console
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, parse_assignments, progress_meter, split_names,
     split_times, whole_number,
@@ -40,14 +43,10 @@ def _level(text: str) -> float:
 
 
 def _plot_path(text: str | None) -> Path | None:
+    """The --plot file, checked writable before any work (its -convergence/-sign siblings share its directory)."""
     if text is None:
         return None
-    path = Path(text)
-    if path.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise ParameterError(f"--plot {text}: use a file name ending in .png, .pdf or .svg")
-    if path.parent != Path("") and not path.parent.exists():
-        raise ParameterError(f"--plot {text}: directory {path.parent} does not exist")
-    return path
+    return check_output_file(text, "--plot", (".png", ".pdf", ".svg"))
 
 
 def _sibling(path: Path, tag: str) -> Path:
@@ -64,12 +63,9 @@ def _g(x: Any, digits: int = 6) -> str:
 
 
 def _print_check(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    import sys
-
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+    console = make_console()
     given = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
     console.print(f"[bold]{result.model}[/bold] {given}")
@@ -92,7 +88,7 @@ def _print_check(result: Any) -> None:
     for r in result.rows:
         theory = "-" if r.theory is None else _g(r.theory, 10)
         mark = "[red]" if r.rejected else ""
-        cells = [r.observable, "-" if r.t is None else str(r.t), theory, _g(r.mean, 8)]
+        cells = [r.observable, "-" if r.t is None else short_text(r.t), theory, _g(r.mean, 8)]
         if tolerant:
             tol = "-" if r.tolerance is None else f"{_g(r.tolerance[1], 3)} + {_g(r.tolerance[0], 3)}|p|"
             cells += [mark + _g(r.max_deviation, 3), tol]
@@ -146,6 +142,8 @@ def _print_check(result: Any) -> None:
 @click.option("--against", "against", default=None, metavar="FILE",
               help='Check your own predictions: JSON like `symdyn eval --json`, '
                    '{"times": [...], "observables": {"m_u": [...], ...}}.')
+@click.option("--allow-mismatch", "allow_mismatch", is_flag=True,
+              help="Compare an --against file although it records another model or other parameters.")
 @click.option("--sizes", "sizes_text", default=None, metavar="N1,N2,...",
               help="Also run a ladder of sizes and fit how the deviation scales with n.")
 @click.option("--level", "level_text", default="0.05", show_default=True, metavar="L",
@@ -166,7 +164,8 @@ def _print_check(result: Any) -> None:
 @JSON_OPTION
 @click.pass_context
 def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...], n_text: str | None,
-              seeds_text: str, times_text: str | None, seed_text: str, against: str | None, sizes_text: str | None,
+              seeds_text: str, times_text: str | None, seed_text: str, against: str | None, allow_mismatch: bool,
+              sizes_text: str | None,
               level_text: str, obs_text: str | None, method: str, compare: str | None, tolerance_text: str | None,
               plot_text: str | None, dps: int, as_json: bool) -> None:
     """Check the theory of MODEL (or your own predictions) against finite-size simulations.
@@ -210,7 +209,7 @@ def check_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...],
     plot = _plot_path(plot_text)
     result = check(m, params, size=n, seeds=seeds, times=times, seed=seed, level=level, dps=dps,
                    observables=split_names(obs_text), against=against, sizes=sizes, method=method,
-                   comparison=comparison, progress=progress_meter())
+                   comparison=comparison, progress=progress_meter(), allow_mismatch=allow_mismatch)
     written = []
     if plot is not None:
         from ..plot import plot_check, plot_convergence, plot_sign, save
@@ -270,6 +269,7 @@ def report_cmd(ctx: click.Context, model_name: str, assignments: tuple[str, ...]
 
     m = load_model(model_name)
     raw = parse_assignments(assignments)
+    check_output_dir(out_dir, "--out")
     sizes: list[int] | None | str
     if sizes_text is not None and sizes_text.strip().lower() == "none":
         sizes = "none"

@@ -20,8 +20,8 @@ from ..params import check_dps
 from ..params import Params
 
 __all__ = [
-    "parse_assignments", "load_model", "load_params", "split_times", "whole_number", "split_names", "emit_json",
-    "RichProgress", "progress_meter", "DPS_OPTION", "JSON_OPTION",
+    "console", "parse_assignments", "load_model", "load_params", "split_times", "whole_number", "split_names", "emit_json",
+    "RichProgress", "LineProgress", "progress_meter", "DPS_OPTION", "JSON_OPTION",
 ]
 
 
@@ -76,6 +76,16 @@ def split_names(text: str | None, option: str = "--observables") -> list[str] | 
     return names
 
 
+def console() -> Any:
+    """A rich console for stdout: the terminal's width there; in a pipe or file never wrapped or
+    truncated (lines as long as their content) and without colour codes."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, width=100_000, soft_wrap=True, no_color=True)
+
+
 def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
 
@@ -121,8 +131,65 @@ class RichProgress:
             yield _Task()
 
 
-def progress_meter() -> RichProgress:
-    """Bars when stderr is a terminal (or SYMDYN_PROGRESS=1); silent otherwise."""
+class LineProgress:
+    """Progress for logs and pipes: plain lines on stderr, no redraws.
+
+    A task that is still running after ``delay`` seconds gets a line ``symdyn: DESCRIPTION: k/N after
+    T s`` and then one every ``interval`` seconds (from a timer, so also while one long step runs), and a
+    closing ``done`` line; a task that ends sooner prints nothing.
+    """
+
+    def __init__(self, stream: Any = None, *, delay: float = 2.0, interval: float = 10.0) -> None:
+        self.stream = stream
+        self.delay = delay
+        self.interval = interval
+
+    @contextmanager
+    def task(self, description: str, total: float | None = None) -> Iterator[Any]:
+        import threading
+        import time
+
+        state = {"done": 0.0, "printed": False}
+        start = time.monotonic()
+        stop = threading.Event()
+
+        def line(word: str = "") -> None:
+            done = state["done"]
+            count = f"{done:g}" + (f"/{total:g}" if total else "")
+            click.echo(f"symdyn: {description}: {word}{count} after {time.monotonic() - start:.0f} s",
+                       file=self.stream or sys.stderr)
+            state["printed"] = True
+
+        def report() -> None:
+            wait = self.delay
+            while not stop.wait(wait):
+                line()
+                wait = self.interval
+
+        timer = threading.Thread(target=report, daemon=True)
+        timer.start()
+
+        class _Task:
+            def advance(self, amount: float = 1) -> None:
+                state["done"] += amount
+
+        try:
+            yield _Task()
+        finally:
+            stop.set()
+            timer.join()
+            if state["printed"]:
+                line("done, ")
+
+
+def progress_meter() -> RichProgress | LineProgress:
+    """Bars when stderr is a terminal, plain lines otherwise (logs, pipes, notebooks).
+
+    ``SYMDYN_PROGRESS=0`` turns progress off, ``=bars`` (or ``1``) forces bars, ``=lines`` forces lines.
+    """
     forced = os.environ.get("SYMDYN_PROGRESS")
-    enabled = sys.stderr.isatty() if forced is None else forced not in ("0", "")
-    return RichProgress(enabled)
+    if forced in ("0", ""):
+        return RichProgress(False)
+    if forced in ("1", "bars") or (forced is None and sys.stderr.isatty()):
+        return RichProgress(True)
+    return LineProgress()

@@ -18,6 +18,7 @@ import click
 
 from ..derive import format_table
 from ..errors import ParameterError, UnsupportedError
+from ..outputs import check_output_file
 from ..tex import LatexError, compile_pdf
 from .common import DPS_OPTION, JSON_OPTION, emit_json, load_model, progress_meter
 
@@ -29,16 +30,6 @@ def _seed(text: str) -> int:
     if not text.isdigit():
         raise ParameterError(f"--seed {text!r} is not a whole number: use an integer >= 0 (e.g. --seed 7)")
     return int(text)
-
-
-def _check_writable(path: str) -> None:
-    parent = os.path.dirname(os.path.abspath(path)) or "."
-    if os.path.isdir(path):
-        raise ParameterError(f"--latex {path!r} is a directory: give a file name such as derivation.tex")
-    if not os.path.isdir(parent):
-        raise ParameterError(f"--latex {path!r}: the directory {parent!r} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ParameterError(f"--latex {path!r}: the directory {parent!r} is not writable")
 
 
 @click.command("derive")
@@ -72,7 +63,7 @@ def derive_cmd(ctx: click.Context, model_name: str, latex_file: str | None, pdf:
         if key not in known:
             raise ParameterError(f"unknown step {key!r} of {model.name}: steps are " + ", ".join(known))
     if latex_file is not None:
-        _check_writable(latex_file)
+        check_output_file(latex_file, "--latex")
     if pdf and shutil.which("pdflatex") is None:
         raise UnsupportedError("--pdf: pdflatex is not installed (Debian: apt-get install texlive-latex-base)")
     result = derivation.verify(dps=dps, seed=root, keys=list(steps) or None, progress=progress_meter())

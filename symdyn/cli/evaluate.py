@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import click
-import mpmath as mp
 
 from ..errors import ParameterError
-from ..exact import mp_to_decimal, mp_to_decimal_directed, readable
 from .common import (
     DPS_OPTION, JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times,
 )
-
-
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    """Plain aligned columns (full-precision numbers stay on one line, easy to copy)."""
-    widths = [max(len(col), *(len(r[i]) for r in rows)) for i, col in enumerate(columns)]
-    click.echo(title)
-    click.echo("  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip())
-    for row in rows:
-        click.echo("  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip())
 
 
 @click.command("eval")
@@ -52,7 +41,7 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
         if options:
             raise ParameterError("--certify has its own arithmetic (arb balls): drop --rule/--arithmetic")
         model.require("certify-trajectory", "certified evaluation of its trajectory (drop --certify)")
-        result = model.certify_trajectory(params, time_list, dps=dps, observables=names)
+        result = model.certify_trajectory(params, time_list, dps=dps, observables=names, progress=progress_meter())
         if as_json:
             emit_json(result.to_json())
         else:
@@ -63,18 +52,7 @@ def eval_cmd(model_name, assignments, times, dps, observables, rule_name, arith_
     if as_json:
         emit_json(traj.to_json())
         return
-    obs = list(traj.observables)
-    rows = []
-    for i, t in enumerate(traj.times):
-        row = [str(t)] + [mp_to_decimal(traj.observables[o][i].value, dps) for o in obs]
-        errs = [traj.observables[o][i].error for o in obs]
-        row.append(mp.nstr(max(errs), 2) if errs else "")
-        rows.append(row)
-    regime = "" if traj.regime is None else f"  regime: {traj.regime}"
-    _table(f"{model.name}{regime}  ({dps} digits)", [traj.time_name] + obs + ["max error"], rows)
-    click.echo(f"method: {traj.method}")
-    for note in traj.notes:
-        click.echo(f"note: {note}")
+    click.echo(str(traj))
 
 
 @click.command("limit")
@@ -92,23 +70,7 @@ def limit_cmd(model_name, assignments, dps, no_check, as_json):
     if as_json:
         emit_json(lim.to_json())
         return
-    if lim.regime is not None:
-        click.echo(f"regime: {lim.regime}   ({lim.conditions})")
-    elif lim.conditions:
-        click.echo(lim.conditions)
-    for k, v in lim.values.items():
-        exact = f"   [= {readable(lim.exact[k])}]" if k in lim.exact else ""
-        click.echo(f"  {k}(inf) = {mp_to_decimal(v, dps)}{exact}")
-    if lim.decay is not None:
-        click.echo(f"approach: {lim.decay.law}" + (f"   ({lim.decay.note})" if lim.decay.note else ""))
-        for k, v in lim.decay.amplitudes.items():
-            click.echo(f"  amplitude {k}: {mp_to_decimal(v, dps)}")
-        if lim.decay.time_scale is not None:
-            click.echo(f"  time scale: {mp_to_decimal(lim.decay.time_scale, dps)}")
-    if lim.check is not None:
-        status = {True: "passed", False: "FAILED", None: "not performed"}[lim.check.passed]
-        dev = "" if lim.check.relative_deviation is None else f", relative deviation {mp.nstr(lim.check.relative_deviation, 3)}"
-        click.echo(f"numerical check {status}: {lim.check.description}{dev}")
+    click.echo(str(lim))
 
 
 @click.command("boundary")
@@ -135,18 +97,4 @@ def boundary_cmd(model_name, quantity, assignments, dps, certify, as_json):
     if as_json:
         emit_json(b.to_json())
         return
-    for k, v in b.values.items():
-        line = f"{k} = {mp_to_decimal(v, dps)}" + (f"   [= {readable(b.exact[k])}]" if k in b.exact else "")
-        if b.enclosures is not None:
-            lo, hi = b.enclosures[k]
-            line += (f"\n  certified in [{mp_to_decimal_directed(lo, dps + 5, 'down')}, "
-                     f"{mp_to_decimal_directed(hi, dps + 5, 'up')}]")
-        click.echo(line)
-    for a in b.approximations:
-        vals = ", ".join(f"{k} = {mp_to_decimal(v, min(dps, 20))}" for k, v in a.values.items())
-        click.echo(f"  {a.name}: {vals}   ({a.description}" + (f"; error {a.error}" if a.error else "") + ")")
-    if b.regime is not None:
-        click.echo(f"regime: {b.regime}")
-    if b.note:
-        click.echo(f"note: {b.note}")
-    click.echo(f"method: {b.method}")
+    click.echo(str(b))

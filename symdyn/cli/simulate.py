@@ -9,7 +9,10 @@ import numpy as np
 import click
 
 from ..errors import ParameterError
+from ..exact import short_text
+from ..simulate.driver import _duration, check_request
 from ..simulate.memory import format_bytes
+from .common import console as make_console
 from .common import (
     JSON_OPTION, emit_json, load_model, load_params, progress_meter, split_names, split_times, whole_number,
 )
@@ -17,7 +20,17 @@ from .common import (
 __all__ = ["simulate_cmd"]
 
 def _fmt(x: float) -> str:
+    """6 significant digits; ``inf``/``-inf`` for overflowed values, ``±inf`` for a mean over both signs."""
+    if np.isnan(x):
+        return "-"
     return f"{x:.6g}"
+
+
+def _fmt_mean(x: float, values: Any) -> str:
+    v = np.asarray(values, dtype=float)
+    if np.isnan(x) and np.any(np.isposinf(v)) and np.any(np.isneginf(v)):
+        return "\u00b1inf"
+    return _fmt(x)
 
 
 @click.command("simulate")
@@ -70,12 +83,15 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     if method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     plan = sim.plan(params, times, n=n, method=method, observables=observables)
-    size = " x ".join(plan.sizes) + " = " + " x ".join(str(v) for v in plan.sizes.values())
+    n_obs = len(observables) if observables is not None else len(getattr(plan, "observables", ())) or 1
     seconds = getattr(plan, "seconds", None)
+    total = check_request(trials, len(times) * n_obs + 8, plan.memory, json=as_json,
+                          seconds_per_trial=seconds)
+    size = " x ".join(plan.sizes) + " = " + " x ".join(str(v) for v in plan.sizes.values())
+    when = "" if seconds is None else f", time about {_duration(trials * seconds)}"
     click.echo(
         f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
-        f"memory needed about {format_bytes(plan.memory)}"
-        + ("" if seconds is None else f", time about {seconds:.3g} s per trial"), err=True)
+        f"memory needed about {format_bytes(total)}{when}", err=True)
     result = sim.run(params, times, n=n, trials=trials, seed=seed, method=method, observables=observables,
                      progress=progress_meter(), **extra)
     if as_json:
@@ -85,12 +101,12 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
 
 
 def _print_table(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = make_console()
     sizes = " x ".join(f"{k}={v}" for k, v in result.sizes.items())
-    eff = ", ".join(f"{k}={_fmt(v)}" for k, v in result.effective.items())
+    # realised parameters only (c = p/n after rounding p); theory-side diagnostics stay in the JSON
+    eff = ", ".join(f"realised {k}={_fmt(v)}" for k, v in result.effective.items() if k in result.params.values)
     params = " ".join(f"{k}={v}" for k, v in result.params.to_json().items() if k in result.params.given)
     console.print(f"[bold]{result.model}[/bold] {params}")
     eff = f" ({eff})" if eff else ""
@@ -102,7 +118,8 @@ def _print_table(result: Any) -> None:
     for name in result.values:
         mean, se, q = result.mean(name), result.stderr(name), result.quantiles(name, (0.05, 0.5, 0.95))
         for j, t in enumerate(result.times):
-            table.add_row(name, str(t), _fmt(mean[j]), _fmt(se[j]), _fmt(q[0, j]), _fmt(q[1, j]), _fmt(q[2, j]))
+            table.add_row(name, short_text(t), _fmt_mean(mean[j], result.values[name][:, j]), _fmt(se[j]), _fmt(q[0, j]),
+                          _fmt(q[1, j]), _fmt(q[2, j]))
     for name, vals in result.events.items():  # scalar results per trial (e.g. a hitting step): no time
         v = np.asarray(vals, dtype=float)
         se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 and np.all(np.isfinite(v)) else float("nan")

@@ -22,7 +22,10 @@ the quantities and observables.
 
 NAME=VALUE fixes a parameter, NAME=LO:HI draws it uniformly (exact rationals from --seed); a parameter
 the target needs or the claim uses that is neither is drawn from its domain ((0, 3) for a positive
-one). Draws where symdyn does not define the target (e.g. a critical ratio below threshold) are skipped
+one). A list (sigma) is drawn as a list ordered as its domain requires, as long as the model's example
+list (sigma=LO:HI draws its entries from (LO, HI)); the index of an indexed quantity (k) from 1..its
+size; a needed parameter that cannot be drawn is taken from the model's example (a note says so).
+Draws where symdyn does not define the target (e.g. a critical ratio below threshold) are skipped
 and counted. Times are drawn from (0, 10) (k from 1..50) unless t=LO:HI or --t T1,... is given.
 
 At each point the claim and symdyn are evaluated to --dps digits; the verdict is `agree` if every point
@@ -44,12 +47,18 @@ The LaTeX subset (anything else is refused with its position):
   roots       \sqrt{x}, \sqrt[n]{x} (principal root x^{1/n})
   brackets    ( ) [ ] { }, \left( \right), \bigl( \bigr) ...; spacing \, \; \! \quad ignored
   functions   \exp, \log = \ln (natural), \cosh, \sinh, \tanh, \cos, \sin, \tan, \operatorname{sgn};
-              \cosh^{2}(x) = \cosh(x)^2; \sin\theta without parentheses only before another
-              function or an operator (\log 2c is refused as ambiguous)
+              inverses \arctan, \arcsin, \arccos, \operatorname{atan}, \operatorname{atanh} (also
+              artanh, arctanh), asinh, acosh ...; \cosh^{2}(x) = \cosh(x)^2 (\tan^{-1} is refused);
+              \sin\theta without parentheses only before another function or an operator (\log 2c
+              is refused as ambiguous)
   Bessel      I_\nu(x) (modified, besseli) and J_\nu(x) (besselj), the order as a subscript
+  2F1, pFq    {}_2F_1(a, b; c; x), \,_2F_1(a,b;c;x), {}_{2}F_{1}\left(a, b; c; x\right) (as symdyn
+              prints it); any {}_pF_q(a_1, ..., a_p; b_1, ..., b_q; x) with p <= q + 1 <= 5 and no
+              lower parameter 0, -1, -2, ...
+  Lerch       \Phi(z, s, a), the Lerch transcendent (sum of z^n/(n+a)^s)
   limits      4000 characters, nesting depth 40, exponents up to 1000, numbers up to 200 digits
-The claim may be wrapped in $...$. List-valued parameters can be fixed (sigma=3,2,1) but are not
-symbols of a claim.
+The claim may be wrapped in $...$. The entries of a list-valued parameter (sigma=3,2,1) are
+\sigma_1, \sigma_k, \sigma_{k+1} (counted from 1; the index a whole number or the parameters).
 
 \b
 Exit status: 0 agree; 1 counterexample (or the claim is proved different); 2 bad input (an unparsable
@@ -61,6 +70,9 @@ Examples:
   symdyn verify rank-one-denoising critical-ratio '-\kappa\sqrt{\frac{\theta^2+c}{\theta^2+1}}' c=1/4:2
   symdyn verify spiked-wigner outlier '\theta+\frac{1}{\theta}' theta=1:4 --json
   symdyn verify spiked-wigner Q '\frac{I_1(4t)}{2t}' theta=3/2 alpha=0 --t 1,2,5
+  symdyn verify matrix-sensing plateau-loss 's\,\sigma_3^2' r=2 k=2
+  symdyn verify deep-factorization time-to-reach \
+    '\frac{1}{2s}\log\frac{\theta(s-\lambda_0)}{\lambda_0(1-\theta)}' N=2 s=1:2 level=1/2:9/10 lambda0=1/1000:1/10
 """
 HELP = HELP.replace("\\b\n", "\b\n")  # click's no-rewrap marker is the backspace character
 

@@ -60,7 +60,7 @@ class SpectralSimulator(Simulator):
 
         out = run_trials(trial, trials=int(trials), seed=int(seed), observables=setup.observables,
                          n_times=len(setup.times), label=self.label(setup), progress=progress, threads=threads,
-                         tol=tol)
+                         tol=tol, trial_bytes=setup.memory)
         notes = list(setup.notes) + list(out.notes) + list(self.unit_notes(setup))
         return SimulationResult(
             model=self.model.name, params=params, sizes=setup.sizes, trials=int(trials), root_seed=int(seed),

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 from ..bibliography import Citation
 from ..errors import ObservableError, ParameterError, UnsupportedError
@@ -38,7 +38,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..results import Limit, Quantity, Trajectory
 
 __all__ = ["ObservableSpec", "QuantitySpec", "EventSpec", "OptionSpec", "Model", "PackagedModel", "CAPABILITIES",
-           "closed_form_quantity"]
+           "closed_form_quantity", "MAX_TIMES"]
+
+#: Times (or step counts) per request: the evaluator takes about 1 ms per time point, a check holds one
+#: row per time and observable, a simulation one column per time; 1e4 keeps every command within seconds
+#: to minutes (300 000 times in a --against file grew past 2 GB without finishing).
+MAX_TIMES = 10_000
 
 #: The views a model can declare in :attr:`Model.capabilities`.
 CAPABILITIES = frozenset({
@@ -255,6 +260,16 @@ class Model:
         """Model hook: special words, alternative parameters and cross-parameter rules."""
         return values
 
+    def check_params(self, params: Any) -> Params:
+        """*params* if they are this model's validated :class:`Params`, else ParameterError."""
+        if not isinstance(params, Params):
+            raise ParameterError(f"params must be {self.name}'s validated parameters, model.params(c=..., ...), "
+                                 f"not {type(params).__name__}")
+        if params.model != self.name:
+            raise ParameterError(f"these parameters are {params.model}'s, not {self.name}'s: use "
+                                 f"sd.model({self.name!r}).params(...)")
+        return params
+
     def time_name(self, params: Params) -> str:
         """``"t"`` for continuous time, ``"k"`` for step counts (``step_parameter`` given)."""
         if self.step_parameter is not None and params.get(self.step_parameter) is not None:
@@ -264,10 +279,15 @@ class Model:
     def parse_times(self, params: Params, raw: Sequence[Any]) -> tuple[Any, ...]:
         """Exact, validated times (or step counts) from text or numbers."""
         name = self.time_name(params)
-        if isinstance(raw, (str, bytes)) or not isinstance(raw, Sequence):
-            raise ParameterError(f"times must be a list (e.g. [1, 5, 20]), not {type(raw).__name__}")
+        if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
+            raise ParameterError(f"times must be a list (e.g. [1, 5, 20]), not {type(raw).__name__}: a single time "
+                                 f"is [{raw!r}]"[:200])
+        raw = list(raw)
         if len(raw) == 0:
             raise ParameterError(f"no times given: pass at least one {name} (e.g. --t 1,5,20)")
+        if len(raw) > MAX_TIMES:
+            raise ParameterError(f"{len(raw)} times given: at most {MAX_TIMES} per request (each time is a "
+                                 "separate evaluation, row or simulated column); split the request")
         return tuple(parse_time(v, integer=(name == "k"), name=name) for v in raw)
 
     # ------------------------------------------------------------ names
@@ -294,6 +314,8 @@ class Model:
             return self.default_observables(params)
         if isinstance(wanted, str):
             wanted = [wanted]
+        if not isinstance(wanted, Iterable):
+            raise ObservableError(f"observables must be a list of names (e.g. ['m_u']), not {type(wanted).__name__}")
         out: list[str] = []
         for name in wanted:
             self.observable(name, params)
@@ -540,15 +562,19 @@ class PackagedModel(Model):
 
     def evaluate(self, params, times, *, dps=30, observables=None, progress=None, **options) -> "Trajectory":
         self.require("evaluate", "evaluation of its observables")
+        self.check_params(params)
         unknown = [k for k in options if k not in self.evaluation_options]
         if unknown:
             raise ParameterError(f"model {self.name} has no evaluation option {unknown[0]!r} (its options: "
                                  + (", ".join(self.evaluation_options) or "none") + ")")
+        # a word (rule="tanh-sinh") means the option's strategy, as on the command line
+        options = {k: self.evaluation_options[k].strategy(v) if isinstance(v, str) else v for k, v in options.items()}
         return self._layer("evaluation").evaluate(self, params, times, dps=dps, observables=observables,
                                                   progress=progress, **options)
 
     def limit(self, params, *, dps: int = 30, check: bool = True) -> "Limit":
         self.require("limit", "limit")
+        self.check_params(params)
         return self._layer("limits").limit(self, params, dps=dps, check=check)
 
     def boundary(self, quantity, params, *, dps: int = 30, certify: bool = False) -> "Quantity":
@@ -559,9 +585,15 @@ class PackagedModel(Model):
         from ..params import check_dps
 
         self.require("boundary", "quantities")
-        self.quantity(quantity)
+        if not isinstance(quantity, str):
+            raise ParameterError(f"quantity names are strings, not {type(quantity).__name__}")
+        spec = self.quantity(quantity)
+        self.check_params(params)
         if certify:
             self.require("certify-boundary", "certified quantities")
+            if not spec.certifiable:
+                raise UnsupportedError(f"quantity {quantity} of {self.name} is not certifiable: it has no certified "
+                                       "evaluation (drop --certify)")
         dps = check_dps(dps)
         layer = self._layer("boundaries")
         if quantity in layer.COMPUTED:
@@ -572,6 +604,7 @@ class PackagedModel(Model):
 
     def certify_trajectory(self, params, times, *, dps=30, observables=None, progress=None):
         self.require("certify-trajectory", "certified evaluation of its trajectory")
+        self.check_params(params)
         return self._layer("certified").certify_trajectory(self, params, times, dps=dps, observables=observables,
                                                           progress=progress)
 

@@ -6,8 +6,8 @@ tolerance, or nothing for a closed form) with the guard digits it needs;
 ``refine(level)`` gives a finer level; ``values(t_exact, level, dps, names)`` evaluates.
 For every time the driver evaluates twice, with ``(level, dps + 10 + guard)`` and
 ``(refine(level), dps + 20 + guard)``: different levels *and* precisions.  The reported error
-is their difference; if it exceeds the requested precision the level is refined and both
-are recomputed.  A method's own error estimate is never used (a quadrature rule's can be
+is their difference; if it exceeds the requested precision the level is refined, both
+precisions are raised by 10 digits and both are recomputed.  A method's own error estimate is never used (a quadrature rule's can be
 hundreds of times optimistic near a square-root edge).  A closed form (a Riccati solution, a
 hypergeometric function) uses ``refine = identity``: its two evaluations differ in precision.
 
@@ -17,6 +17,7 @@ arithmetic, pole subtraction) to this interface.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
@@ -32,6 +33,10 @@ __all__ = ["RefinableKernel", "Plan", "QuadratureKernel", "AdaptiveRun", "evalua
 GUARD_DIGITS = 10
 SECOND_GUARD = 10
 MAX_REFINEMENTS = 6
+#: Largest work (``kernel.work``: quadrature nodes times working digits) of one evaluation.  Measured
+#: on the 2-core development machine: 8e6 is 1.3e5 Gauss-Chebyshev nodes at 60 working digits (the
+#: rank-one model at t = 3e8, dps 30: 7 s, 350 MB) or 7600 nodes at 1050 digits (dps 1000: about 3 s).
+MAX_WORK = 8.0e6
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,10 @@ class QuadratureKernel:
     def size(self, level: Any) -> int:
         return int(level[0])
 
+    def work(self, level: Any, digits: int) -> float:
+        """Nodes times working digits of one evaluation (memory and time grow with it)."""
+        return float(self.rule.node_count(level[0])) * digits
+
     def values(self, t_exact: Any, level: Any, dps: int, names: Sequence[str]) -> dict[str, mp.mpf]:
         order, subtract = level
         return self.ev.observables(t_exact, order, dps, subtract, names)
@@ -104,6 +113,60 @@ class AdaptiveRun:
     def direct_used(self) -> bool:
         """Some time was evaluated without pole subtraction (quadrature kernels)."""
         return "direct" in self.flags
+
+
+def _float(t: Any) -> float:
+    try:
+        return float(t)
+    except OverflowError:  # pragma: no cover - sympy gives inf for huge rationals
+        return math.inf
+
+
+def _work(kernel: Any, t: float, dps: int) -> tuple[Plan, float]:
+    plan = kernel.plan(t, dps)
+    work = getattr(kernel, "work", None)
+    if work is None:
+        return plan, 0.0
+    digits = (kernel.max_dps or dps + GUARD_DIGITS + SECOND_GUARD + plan.guard)
+    return plan, float(work(kernel.refine(plan.level), digits))
+
+
+def _time_text(t: Any) -> str:
+    from ..exact import short_text
+
+    return short_text(t)
+
+
+def check_work(kernel: Any, t_user: Any, t: float, dps: int) -> Plan:
+    """The plan for time *t*, or ParameterError when its work exceeds :data:`MAX_WORK`.
+
+    The message gives the estimate and the largest time that fits at these parameters and
+    precision (found by bisection on the kernel's own plan, which costs nothing).
+    """
+    from ..errors import ParameterError
+
+    if not math.isfinite(t):
+        raise ParameterError(f"t={_time_text(t_user)} is beyond any direct evaluation: for the large-time "
+                             "behaviour see the limit (symdyn limit)")
+    plan, work = _work(kernel, t, dps)
+    if work <= MAX_WORK:
+        return plan
+    lo, hi = min(1e-6, t), t
+    while hi / lo > 1.01:  # geometric bisection: about 20 plans
+        mid = math.sqrt(lo * hi)
+        if _work(kernel, mid, dps)[1] <= MAX_WORK:
+            lo = mid
+        else:
+            hi = mid
+    try:  # the same fraction of the user's time (kernel and user times differ by a time factor)
+        largest = f"{float(t_user) * (lo / t):.3g}"
+    except (TypeError, ValueError, OverflowError):  # pragma: no cover
+        largest = "?"
+    raise ParameterError(
+        f"t={_time_text(t_user)} is beyond the supported range of direct evaluation at {dps} digits: it "
+        f"needs about {work:.2g} node-digits (quadrature nodes x working digits; at most {MAX_WORK:.2g}), "
+        f"which here allows t up to about {largest}; for larger times see the large-time limit and its decay "
+        "law (symdyn limit)")
 
 
 def error_method(rule: Any, arith: Any) -> str:
@@ -129,7 +192,12 @@ def evaluate_times(
     dps: int,
     progress=None,
 ) -> AdaptiveRun:
-    """Evaluate ``names`` at every ``(t_user, t_kernel)`` pair with error estimates."""
+    """Evaluate ``names`` at every ``(t_user, t_kernel)`` pair with error estimates.
+
+    Every time is planned before any evaluation: a time whose evaluation would exceed
+    :data:`MAX_WORK` raises :class:`~symdyn.errors.ParameterError` with the estimate and the
+    largest time that fits, before any work is done.
+    """
     fixed = kernel.max_dps
     target = dps if fixed is None else min(dps, fixed - 2)
     progress = NULL_PROGRESS if progress is None else progress
@@ -138,9 +206,9 @@ def evaluate_times(
     converged = True
     flags: set[str] = set()
     notes: list[str] = []
+    plans = [check_work(kernel, t_user, _float(t_k), dps) for t_user, t_k in times]
     with progress.task("evaluating", total=len(times)) as task:
-        for t_user, t_k in times:
-            plan = kernel.plan(float(t_k), dps)
+        for (t_user, t_k), plan in zip(times, plans):
             if plan.flag:
                 flags.add(plan.flag)
             p1 = dps + GUARD_DIGITS + plan.guard
@@ -162,7 +230,17 @@ def evaluate_times(
                             ok = False
                 if ok:
                     break
+                # refine the level and the precision: a disagreement may come from either (nodes, or
+                # a cancellation such as the energy a^T X b far below the scale of its terms)
                 level = kernel.refine(level2)
+                if fixed is None:
+                    p1, p2 = p1 + SECOND_GUARD, p2 + SECOND_GUARD
+                work = getattr(kernel, "work", None)
+                if work is not None and work(kernel.refine(level), p2) > 4 * MAX_WORK:
+                    converged = False
+                    notes.append(f"t={t_user}: the two evaluations still differ and refining further would exceed "
+                                 "the supported work")
+                    break
             else:
                 converged = False
                 notes.append(f"t={t_user}: the two evaluations still differ after {MAX_REFINEMENTS} refinements")

@@ -79,8 +79,12 @@ class MPFRArithmetic(Arithmetic):
             sign, man, exp, _ = x._mpf_
             if not man:
                 return gmpy2.mpfr(0)
-            v = gmpy2.mul_2exp(gmpy2.mpfr(-man if sign else man), exp)
-            return v
+            try:
+                return gmpy2.mul_2exp(gmpy2.mpfr(-man if sign else man), exp)
+            except OverflowError:  # an exponent beyond a C long: below MPFR's range it underflows like any other
+                if exp < 0:
+                    return gmpy2.mpfr(0)
+                raise ArithmeticError(f"{mp.nstr(x, 5)} is beyond the exponent range of MPFR") from None
         if isinstance(x, int):
             return gmpy2.mpfr(x)
         return gmpy2.mpfr(x)

@@ -89,6 +89,10 @@ class AngularRule(ABC):
         ``exp(rate cos(phi))``, with an unsubtracted pole at ``cos(phi) = 1 + pole_distance``,
         or a polynomial in ``cos(phi)`` of the given degree."""
 
+    def node_count(self, order: int) -> int:
+        """Number of nodes of the rule of this order (what a kernel's cost is proportional to)."""
+        return int(order)
+
     def describe(self, order: int) -> str:
         return f"{self.name}({order})"
 
@@ -140,6 +144,10 @@ class TanhSinh(AngularRule):
 
     def refine(self, order: int) -> int:
         return order + 1
+
+    def node_count(self, order: int) -> int:
+        # measured: 73, 145, 291, ..., 4657 nodes at levels 3..9 (50 digits): about 9.1 * 2^level
+        return int(9.1 * 2.0 ** min(int(order), 1000))
 
     def order(self, rate, digits, pole_distance=None, polynomial_degree=None) -> int:
         # the step h = 2^-level must resolve the decay exp(-pi^2/(2h)) to 10^-digits, and

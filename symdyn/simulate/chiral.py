@@ -133,23 +133,23 @@ def _phi(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _sinh_minus_x_over_x3(x: np.ndarray, log_scale: np.ndarray) -> np.ndarray:
-    """``e^{-log_scale} (sinh x - x)/x^3`` for ``0 <= x <= log_scale`` without overflow or cancellation."""
-    x = np.asarray(x, dtype=float)
-    log_scale = np.broadcast_to(log_scale, x.shape)
+def _is2(t: np.ndarray, s: np.ndarray, L: np.ndarray) -> np.ndarray:
+    """``e^{-2L} int_0^t sigma^2 = 2 t^3 e^{-2L} (sinh x - x)/x^3`` with ``x = 2 t s``, never forming ``t^3``
+    (which overflows for t > 1e102): ``x >= 1`` divides by ``4 s^3``, ``x < 1`` cubes ``t e^{-2L/3}``."""
+    t, s = np.broadcast_arrays(t, s)
+    L = np.broadcast_to(L, t.shape)
+    x = 2.0 * t * s
     out = np.empty_like(x)
     small = x < 1.0
     xs = x[small]
-    series = np.zeros_like(xs)
+    series = np.zeros_like(xs)  # (sinh x - x)/x^3 = sum_j x^(2j)/(2j+3)!
     term = np.full_like(xs, 1.0 / 6.0)
-    x2 = xs * xs
     for j in range(_SERIES_TERMS):
         series += term
-        term = term * x2 / ((2 * j + 4) * (2 * j + 5))
-    out[small] = series * np.exp(-log_scale[small])
-    xl, ll = x[~small], log_scale[~small]
-    # sinh x - x = e^x (1 - e^{-2x})/2 - x ; for x >= 1 the difference loses < 1 digit
-    out[~small] = (np.exp(xl - ll) * (-np.expm1(-2.0 * xl)) / 2.0 - xl * np.exp(-ll)) / xl**3
+        term = term * xs * xs / ((2 * j + 4) * (2 * j + 5))
+    out[small] = 2.0 * series * (t[small] * np.exp(-2.0 * L[small] / 3.0)) ** 3
+    xl, ll, sl = x[~small], L[~small], s[~small]
+    out[~small] = (np.exp(xl - 2.0 * ll) * (-np.expm1(-2.0 * xl)) / 2.0 - xl * np.exp(-2.0 * ll)) / (4.0 * sl**3)
     return out
 
 
@@ -171,13 +171,14 @@ def flow_functions(t: np.ndarray, s: np.ndarray, s_max: float, *, integrals: boo
         "L": L[:, 0],
         "C": base * (1.0 + np.exp(-2.0 * ts)) / 2.0,
         "S": base * t * _phi(2.0 * ts),
-        "G": base * t * t * _phi(ts) ** 2 / 2.0,
+        # e^{-L} t^2 phi(ts)^2/2 as a square of bounded factors: t^2 alone overflows for t > 1e154
+        "G": (np.exp((ts - L) / 2.0) * t * _phi(ts)) ** 2 / 2.0,
     }
     if integrals:
         base2 = np.exp(2.0 * (ts - L))
         out["IC2"] = t * np.exp(-2.0 * L) / 2.0 + base2 * t * _phi(4.0 * ts) / 2.0
         out["ICS"] = out["S"] ** 2 / 2.0
-        out["IS2"] = 2.0 * t**3 * _sinh_minus_x_over_x3(2.0 * ts, 2.0 * L)
+        out["IS2"] = _is2(t, s, L)
     return out
 
 

@@ -16,10 +16,11 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..progress import NULL_PROGRESS
-from .result import spawn_streams
+from .memory import available_memory, format_bytes
+from .result import iter_streams
 from .threads import blas_threads
 
-__all__ = ["check_run_arguments", "TrialsOutput", "run_trials"]
+__all__ = ["check_run_arguments", "check_request", "request_bytes", "TrialsOutput", "run_trials"]
 
 Trial = Callable[[np.random.Generator], tuple[Mapping[str, np.ndarray], Mapping[str, float]]]
 
@@ -32,6 +33,42 @@ def check_run_arguments(trials: Any, seed: Any, tol: Any = None) -> None:
         raise ParameterError(f"seed={seed!r} must be a whole number >= 0")
     if tol is not None and not (isinstance(tol, float) and 0 < tol < 1):
         raise ParameterError(f"tol={tol!r} must be a float in (0, 1)")
+
+
+#: Bytes per stored per-trial value (float64), and per value printed in JSON (a decimal string in a list).
+VALUE_BYTES = 8
+JSON_VALUE_BYTES = 120
+_DIAGNOSTICS = 8  # per-trial diagnostics a simulator may record (s_max, amplitude, Lanczos steps, ...)
+
+
+def request_bytes(trials: int, n_values: int, trial_bytes: int, *, json: bool = False) -> int:
+    """Memory of a whole request: one trial's peak plus ``trials x n_values`` stored results (and
+    their JSON text when printed)."""
+    per_value = VALUE_BYTES + (JSON_VALUE_BYTES if json else 0)
+    return int(trial_bytes) + int(trials) * int(n_values) * per_value
+
+
+def check_request(trials: int, n_values: int, trial_bytes: int, *, json: bool = False,
+                  seconds_per_trial: float | None = None) -> int:
+    """The memory of the whole request (see :func:`request_bytes`), or ParameterError with the estimate
+    when it exceeds the memory available; ``n_values`` counts values per trial (times x observables
+    plus diagnostics)."""
+    need = request_bytes(trials, n_values, trial_bytes, json=json)
+    avail = available_memory()
+    if need > avail:
+        when = "" if seconds_per_trial is None else f", and about {_duration(trials * seconds_per_trial)}"
+        raise ParameterError(
+            f"{trials} trial(s) x {n_values} values each need about {format_bytes(need)} of memory (one trial "
+            f"{format_bytes(trial_bytes)} plus the results{when}) but {format_bytes(avail)} is available: use "
+            "fewer seeds or times")
+    return need
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
 
 
 @dataclass(frozen=True)
@@ -53,15 +90,21 @@ def run_trials(
     progress=None,
     threads: int | None = None,
     tol: float | None = None,
+    trial_bytes: int = 0,
 ) -> TrialsOutput:
-    """Run ``trial`` on ``trials`` independent streams and collect the results."""
+    """Run ``trial`` on ``trials`` independent streams and collect the results.
+
+    The memory of the whole request (``trial_bytes`` for one trial plus the results of all) is
+    checked first (:func:`check_request`); nothing is allocated for a request that does not fit.
+    """
+    check_request(trials, n_times * len(observables) + _DIAGNOSTICS, trial_bytes)
     progress = NULL_PROGRESS if progress is None else progress
     values = {o: np.empty((trials, n_times)) for o in observables}
     extra: dict[str, np.ndarray] = {}
     overflow: set[str] = set()
     start = time.perf_counter()
     with blas_threads(threads), progress.task(label, total=trials) as task:
-        for i, rng in enumerate(spawn_streams(int(seed), int(trials))):
+        for i, rng in enumerate(iter_streams(int(seed), int(trials))):
             obs, diag = trial(rng)
             for o in observables:
                 values[o][i] = obs[o]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..params import Params
     from ..progress import Progress
 
-__all__ = ["SimulationResult", "Simulator", "spawn_streams"]
+__all__ = ["SimulationResult", "Simulator", "spawn_streams", "iter_streams"]
 
 
 def _num(x: Any) -> str:
@@ -30,7 +30,19 @@ def _num(x: Any) -> str:
 
 def spawn_streams(root: int, trials: int) -> list[np.random.Generator]:
     """One independent generator per trial from ``SeedSequence(root).spawn(trials)``."""
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(root).spawn(trials)]
+    return list(iter_streams(root, trials))
+
+
+def iter_streams(root: int, trials: int):
+    """The generators of :func:`spawn_streams`, made one at a time (``spawn(trials)[i]`` is the
+    seed sequence with ``spawn_key = (i,)``), so a million trials never hold a million generators.
+
+    >>> a = [g.random() for g in iter_streams(7, 3)]
+    >>> a == [g.random() for g in spawn_streams(7, 3)]
+    True
+    """
+    for i in range(int(trials)):
+        yield np.random.default_rng(np.random.SeedSequence(root, spawn_key=(i,)))
 
 
 @dataclass(frozen=True)
@@ -69,16 +81,29 @@ class SimulationResult:
         return tuple(self.values)
 
     def mean(self, obs: str) -> np.ndarray:
-        return self.values[obs].mean(axis=0)
+        """Mean over trials: ``inf`` (``-inf``) where values overflowed with one sign, ``nan`` with both."""
+        with np.errstate(invalid="ignore"):
+            return self.values[obs].mean(axis=0)
 
     def stderr(self, obs: str) -> np.ndarray:
+        """Standard error of the mean over trials; ``nan`` with one trial or where a value is not finite."""
         v = self.values[obs]
         if v.shape[0] < 2:
             return np.full(v.shape[1], np.nan)
-        return v.std(axis=0, ddof=1) / np.sqrt(v.shape[0])
+        finite = np.all(np.isfinite(v), axis=0)
+        with np.errstate(invalid="ignore"):
+            se = v.std(axis=0, ddof=1) / np.sqrt(v.shape[0])
+        return np.where(finite, se, np.nan)
 
     def quantiles(self, obs: str, qs: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> np.ndarray:
-        return np.quantile(self.values[obs], qs, axis=0)
+        """Quantiles over trials (linear interpolation; where a value is infinite, the order statistic
+        itself, since interpolating between infinities is undefined)."""
+        v = self.values[obs]
+        out = np.quantile(np.where(np.isfinite(v), v, 0.0), qs, axis=0)
+        bad = ~np.all(np.isfinite(v), axis=0)
+        if np.any(bad):
+            out[:, bad] = np.quantile(v[:, bad], qs, axis=0, method="inverted_cdf")
+        return out
 
     def to_json(self) -> dict[str, Any]:
         qs = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -74,6 +74,11 @@ def numeric(expr: sp.Expr, dps: int) -> mp.mpf | mp.mpc:
         raise Unevaluable(f"SymPy cannot evaluate the claim to {dps} digits here") from None
     except OverflowError:
         raise Undefined("the claim's value is beyond any floating-point exponent here") from None
+    except ZeroDivisionError:  # a pole of a special function (a hypergeometric lower parameter 0, -1, ...)
+        raise Undefined("the claim has a pole here") from None
+    except mp.libmp.NoConvergence:
+        raise Unevaluable(f"SymPy cannot evaluate the claim to {dps} digits here (a series does not converge)") \
+            from None
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise Undefined("the claim divides by zero here")
     if not value.is_number or value.free_symbols:

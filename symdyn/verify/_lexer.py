@@ -31,7 +31,7 @@ MAX_DEPTH = 40
 #: Longest accepted number literal (digits).
 MAX_DIGITS = 200
 
-Kind = Literal["num", "letter", "cmd", "op", "open", "close", "end"]
+Kind = Literal["num", "letter", "cmd", "op", "sep", "open", "close", "end"]
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho "
@@ -39,7 +39,8 @@ GREEK = frozenset(
     "Phi Psi Omega ell".split()
 )
 #: Runs of plain letters that are almost surely a forgotten backslash (``theta``, ``sqrt``).
-FUNCTION_WORDS = frozenset("exp log ln sqrt frac cosh sinh tanh cos sin tan pi sgn sign".split())
+FUNCTION_WORDS = frozenset("exp log ln sqrt frac cosh sinh tanh cos sin tan arctan arcsin arccos atan atanh artanh "
+                           "arctanh pi sgn sign".split())
 
 #: Commands whose brace argument is a word (``\operatorname{sgn}``, ``\mathrm{e}``).
 TEXT_COMMANDS = frozenset({"operatorname", "mathrm", "text", "textrm"})
@@ -50,6 +51,8 @@ _OPENING_SIZES = frozenset({"left", "bigl", "Bigl", "biggl", "Biggl"})
 _CLOSING_SIZES = frozenset({"right", "bigr", "Bigr", "biggr", "Biggr"})
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _OPS = frozenset("+-/^_*")
+#: Argument separators: only inside ``{}_pF_q(a, b; c; x)`` and ``\\Phi(z, s, a)``.
+_SEPARATORS = frozenset(",;")
 _HINTS = {
     "*": "write \\cdot or \\times for a product",
     "=": "give only the right-hand side of the formula",
@@ -160,8 +163,17 @@ def tokenize(text: str) -> list[Token]:
         if ch == "\\":
             name, j = _command(text, i)
             if name in _SPACING:
+                k = j
+                while k < len(text) and text[k] in " \t\r\n":
+                    k += 1
+                if k < len(text) and text[k] == "_":  # TeX: a subscript after a space has an empty nucleus
+                    push(Token("open", "{", pos, True))
+                    push(Token("close", "}", pos, False))
                 space, i = True, j
                 continue
+            if name == "middle":
+                raise ClaimError("\\middle (SymPy's \\begin{matrix}...\\middle| x form of a hypergeometric "
+                                 "function) is not part of the subset: write {}_2F_1(a, b; c; x)", pos)
             if name in _SIZES:
                 k = j
                 while k < len(text) and text[k] in " \t\r\n":
@@ -189,6 +201,9 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         elif ch in _OPS:
             tok = Token("op", ch, pos, space)
+            i += 1
+        elif ch in _SEPARATORS:
+            tok = Token("sep", ch, pos, space)
             i += 1
         else:
             hint = _HINTS.get(ch, "it is not part of the supported LaTeX subset (see 'symdyn verify --help')")

@@ -4,9 +4,10 @@ The parser never hands user text to ``eval``, ``sympify`` or ``parse_expr``: it
 builds the SymPy expression itself from a fixed set of constructors (``Add``,
 ``Mul``, ``Pow``, ``Rational``/``Integer`` from the exact digits, the
 :class:`sympy.Symbol` objects of the caller's symbol table, ``sqrt``/``root``,
-``exp``, ``log``, ``cosh``, ``sinh``, ``tanh``, ``cos``, ``sin``, ``tan``, ``sign``,
-``besseli``, ``besselj``, ``pi``, ``E``).  What it does not understand it
-refuses with the position, and where TeX's reading and a hasty reading differ
+``exp``, ``log``, ``cosh``, ``sinh``, ``tanh``, ``cos``, ``sin``, ``tan``, their inverses
+``atan``, ``atanh`` ..., ``sign``, ``besseli``, ``besselj``, ``hyper``, ``lerchphi``, ``pi``,
+``E``).  What it does not understand it refuses with the position, and where TeX's
+reading and a hasty reading differ
 (``c^23`` is ``c^{2}3`` in TeX, ``1/2c``, ``\log 2c``) it refuses rather than guesses.
 
 Grammar (``factor`` = a primary with an optional superscript)::
@@ -16,11 +17,16 @@ Grammar (``factor`` = a primary with an optional superscript)::
     product  := factor ((\cdot | \times)? factor)*      (implicit products)
     primary  := number | name | e | \pi | ( sum ) | [ sum ] | { sum } | \left( sum \right)
               | \frac A B | \sqrt[n] A | function argument | I_order( sum ) | J_order( sum )
+              | {}_p F_q ( sums ; sums ; sum ) | \Phi( sum , sum , sum )
+    sums     := (sum (',' sum)*)?                         (p, then q of them; p <= q + 1 <= 5)
 
 Names are letters or Greek commands with an optional subscript (``r_0``,
 ``\sigma_{k}``); they must be in the symbol table.  ``e`` is Euler's number,
 ``\pi`` is pi; ``i`` and ``I`` alone are refused (``I_\nu(x)`` is the modified
-Bessel function).  Nesting is bounded by :data:`~symdyn.verify._lexer.MAX_DEPTH`
+Bessel function).  The hypergeometric function is written as in papers: ``{}_2F_1(a, b; c; x)``,
+``\,_2F_1(a, b; c; x)`` or ``{}_{2}F_{1}\left(a, b; c; x\right)`` (an empty nucleus with a
+subscript is read only so); ``,`` and ``;`` separate arguments only there and in the Lerch
+transcendent ``\Phi(z, s, a)``.  Nesting is bounded by :data:`~symdyn.verify._lexer.MAX_DEPTH`
 (checked before recursing), exponents by :data:`MAX_EXPONENT` and exact
 numbers by :data:`MAX_BITS`.
 
@@ -30,6 +36,8 @@ numbers by :data:`MAX_BITS`.
 sqrt((-c + theta**4)/(theta**2*(c + theta**2)))
 >>> parse(r"\frac{I_1(2c)}{c}", {"c": c})
 besseli(1, 2*c)/c
+>>> parse(r"\frac{c^{2/3}}{2}\,{}_2F_1(1, \tfrac{2}{3}; \tfrac{5}{3}; c)", {"c": c})
+c**(2/3)*hyper((2/3, 1), (5/3,), c)/2
 >>> parse(r"\input{/etc/passwd}", {})
 Traceback (most recent call last):
 ...
@@ -46,7 +54,7 @@ import sympy as sp
 
 from ._lexer import GREEK, MAX_DEPTH, TEXT_COMMANDS as _TEXT_COMMANDS, ClaimError, Token, tokenize
 
-__all__ = ["parse", "name_key", "latex_name", "check_power", "MAX_EXPONENT", "MAX_BITS"]
+__all__ = ["parse", "name_key", "latex_name", "check_power", "MAX_EXPONENT", "MAX_BITS", "MAX_HYPER_ORDER"]
 
 #: Largest numerator or denominator of a numeric exponent.
 MAX_EXPONENT = 1000
@@ -55,12 +63,22 @@ MAX_BITS = 100_000
 
 _FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     "exp": sp.exp, "log": sp.log, "ln": sp.log, "cosh": sp.cosh, "sinh": sp.sinh, "tanh": sp.tanh,
-    "cos": sp.cos, "sin": sp.sin, "tan": sp.tan,
+    "cos": sp.cos, "sin": sp.sin, "tan": sp.tan, "arctan": sp.atan, "arcsin": sp.asin, "arccos": sp.acos,
 }
-_NAMED_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {"sgn": sp.sign, "sign": sp.sign}
+#: Functions written ``\operatorname{NAME}`` (SymPy prints inverse functions as ``\operatorname{atanh}``).
+_NAMED_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "sgn": sp.sign, "sign": sp.sign,
+    **dict.fromkeys(("atan", "arctan"), sp.atan), **dict.fromkeys(("asin", "arcsin"), sp.asin),
+    **dict.fromkeys(("acos", "arccos"), sp.acos), **dict.fromkeys(("atanh", "artanh", "arctanh"), sp.atanh),
+    **dict.fromkeys(("asinh", "arsinh", "arcsinh"), sp.asinh),
+    **dict.fromkeys(("acosh", "arcosh", "arccosh"), sp.acosh),
+}
 _FRACTIONS = frozenset({"frac", "dfrac", "tfrac"})
 _BESSEL = {"I": sp.besseli, "J": sp.besselj}
 _SUBSCRIPT_OPS = frozenset("+-*")
+#: Largest p and q of a generalized hypergeometric function {}_pF_q.
+MAX_HYPER_ORDER = 4
+_SEPARATOR_USE = "',' and ';' separate arguments only in {}_pF_q(a, b; c; x) and \\Phi(z, s, a)"
 
 
 def name_key(base: str, subscript: tuple[str, ...] = ()) -> str:
@@ -148,6 +166,8 @@ class _Parser:
 
     def expect_close(self, opener: Token) -> None:
         tok = self.tok
+        if tok.kind == "sep":
+            raise ClaimError(_SEPARATOR_USE, tok.position)
         if tok.kind != "close":
             raise ClaimError(f"expected the closing bracket of the {opener.text!r} at position {opener.position}, "
                              f"found {self.show(tok)}", tok.position)
@@ -187,6 +207,8 @@ class _Parser:
             tok = self.tok
             if tok.kind == "close":
                 raise ClaimError(f"{tok.text!r} closes nothing", tok.position)
+            if tok.kind == "sep":
+                raise ClaimError(_SEPARATOR_USE, tok.position)
             raise ClaimError(f"unexpected {self.show(tok)}", tok.position)
         return _finite(expr, 1)
 
@@ -202,7 +224,7 @@ class _Parser:
             sign = -1 if self.advance().text == "-" else 1
             if self.is_op("+") or self.is_op("-"):
                 raise ClaimError("two signs in a row", self.tok.position)
-        if self.tok.kind == "end" or self.tok.kind == "close":
+        if self.tok.kind in ("end", "close", "sep"):
             raise ClaimError(f"a term is missing before {self.show(self.tok)}", self.tok.position)
         value = self.product()
         if self.is_op("/"):
@@ -255,7 +277,7 @@ class _Parser:
     def factor(self, where: Token) -> tuple[sp.Expr, bool]:
         """A primary with an optional superscript; ``bare`` if it ends with a function argument
         written without parentheses."""
-        if self.tok.kind in ("end", "close") or self.tok.kind == "op":
+        if self.tok.kind in ("end", "close", "op", "sep"):
             raise ClaimError(f"expected a number, symbol or bracket, found {self.show(self.tok)}", self.tok.position)
         with self.nested(self.tok):
             base, bare = self.primary()
@@ -325,6 +347,8 @@ class _Parser:
             self.advance()
             return sp.Rational(Fraction(tok.text)), False
         if tok.kind == "open":
+            if tok.text == "{" and not tok.sized and self.peek().kind == "close" and self.is_op("_", self.peek(2)):
+                return self.hypergeometric(), False
             self.advance()
             if self.tok.kind == "close":
                 raise ClaimError("empty brackets", tok.position)
@@ -359,8 +383,8 @@ class _Parser:
                     return self.function(tok, _NAMED_FUNCTIONS[word])
                 if word == "i":
                     raise ClaimError("the imaginary unit is not part of the subset (claims are real)", tok.position)
-                raise ClaimError(f"{tok.text}{{{word}}} is not supported: known are \\operatorname{{sgn}} and "
-                                 "\\mathrm{e}", tok.position)
+                raise ClaimError(f"{tok.text}{{{word}}} is not supported: known are \\mathrm{{e}} and the functions "
+                                 + ", ".join(sorted(_NAMED_FUNCTIONS)), tok.position)
             if name in ("cdot", "times"):
                 raise ClaimError(f"{tok.text} needs a factor before it", tok.position)
             raise ClaimError(f"unknown command {tok.text} (see 'symdyn verify --help' for the supported LaTeX)",
@@ -441,6 +465,8 @@ class _Parser:
             return self.index(tok, sub)
         if tok.name == "pi" and not sub:
             return sp.pi
+        if tok.name == "Phi" and not sub and self.tok.kind == "open" and self.tok.text == "(":
+            return self.lerch(tok)
         return self.unknown(tok, key)
 
     def unknown(self, tok: Token, key: str) -> sp.Expr:
@@ -465,6 +491,84 @@ class _Parser:
         argument = self.sum()
         self.expect_close(opener)
         return _finite(_BESSEL[tok.text](order, argument), tok.position)
+
+    def arguments(self, what: str) -> list[list[sp.Expr]]:
+        """``( a, b; c; x )``: the comma-separated lists between the semicolons (a list may be empty)."""
+        opener = self.advance()
+        groups: list[list[sp.Expr]] = [[]]
+        while self.tok.kind != "close":
+            if self.tok.kind == "sep" and self.tok.text == ";":
+                groups.append([])
+                self.advance()
+                continue
+            groups[-1].append(self.sum())
+            if self.tok.kind == "sep" and self.tok.text == ",":
+                comma = self.advance()
+                if self.tok.kind in ("sep", "close"):
+                    raise ClaimError(f"{what}: an argument is missing after ','", comma.position)
+            elif not (self.tok.kind == "close" or self.tok.kind == "sep"):
+                self.expect_close(opener)
+        if not groups[-1]:
+            raise ClaimError(f"{what} has an empty argument", self.tok.position)
+        self.expect_close(opener)
+        return groups
+
+    def order(self, underscore: Token) -> int:
+        """The p or q of {}_pF_q: one digit, or digits in braces."""
+        sub = self.subscript()
+        if len(sub) != 1 or not sub[0].isdigit():
+            raise ClaimError("a hypergeometric function is written {}_pF_q(a_1, ..., a_p; b_1, ..., b_q; x) with "
+                             "whole numbers p and q", underscore.position)
+        return int(sub[0])
+
+    def hypergeometric(self) -> sp.Expr:
+        r"""``{}_pF_q(a_1, ..., a_p; b_1, ..., b_q; x)`` (also ``\,_2F_1``, ``{}_{2}F_{1}\left(...\right)``)."""
+        start = self.advance()
+        self.advance()
+        underscore = self.tok
+        p = self.order(underscore)
+        tok = self.tok
+        if tok.kind == "cmd" and tok.name in _TEXT_COMMANDS:
+            self.advance()
+            letter = self.text_argument(tok)
+        elif tok.kind == "letter":
+            letter = self.advance().text
+        else:
+            letter = ""
+        if letter != "F" or not self.is_op("_"):
+            raise ClaimError("an empty group {} with a subscript is read only as a hypergeometric function "
+                             "{}_pF_q(a_1, ..., a_p; b_1, ..., b_q; x)", start.position)
+        q = self.order(self.tok)
+        name = f"{{}}_{p}F_{q}"
+        if p > MAX_HYPER_ORDER or q > MAX_HYPER_ORDER:
+            raise ClaimError(f"{name}: p and q up to {MAX_HYPER_ORDER} are supported", start.position)
+        if p > q + 1:
+            raise ClaimError(f"{name} diverges for every x != 0 (p > q + 1): not supported", start.position)
+        if not (self.tok.kind == "open" and self.tok.text == "("):
+            raise ClaimError(f"{name} needs its arguments in parentheses: {name}(a_1, ..., a_p; b_1, ..., b_q; x)",
+                             self.tok.position if self.tok.kind != "end" else start.position)
+        where = self.tok.position
+        groups = self.arguments(name)
+        if len(groups) != 3 or len(groups[2]) != 1:
+            raise ClaimError(f"{name} takes (a_1, ..., a_p; b_1, ..., b_q; x): two ';' and one argument x after "
+                             f"the second, found {len(groups) - 1} ';'", where)
+        upper, lower, (x,) = groups
+        if (len(upper), len(lower)) != (p, q):
+            raise ClaimError(f"{name} takes {p} upper and {q} lower parameters, found {len(upper)} and {len(lower)}",
+                             where)
+        for b in lower:
+            if b.is_integer and b.is_nonpositive:
+                raise ClaimError(f"{name}: the lower parameter {b} is a pole of the series", where)
+        return _finite(sp.hyper(upper, lower, x), start.position)
+
+    def lerch(self, tok: Token) -> sp.Expr:
+        r"""``\Phi(z, s, a)``: the Lerch transcendent."""
+        where = self.tok.position
+        groups = self.arguments(tok.text)
+        if len(groups) != 1 or len(groups[0]) != 3:
+            raise ClaimError(r"\Phi is the Lerch transcendent \Phi(z, s, a): three arguments separated by ','",
+                             where)
+        return _finite(sp.lerchphi(*groups[0]), tok.position)
 
     def root(self) -> sp.Expr:
         command = self.advance()

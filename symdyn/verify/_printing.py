@@ -15,6 +15,8 @@ from typing import Mapping
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+from ..tex import latex as tex_latex
+
 __all__ = ["text", "latex"]
 
 
@@ -32,5 +34,6 @@ def text(expr: sp.Expr) -> str:
 
 
 def latex(expr: sp.Expr, names: Mapping[sp.Symbol, str]) -> str:
-    """LaTeX of an expression with each symbol written by its declared LaTeX name."""
-    return sp.latex(expr, symbol_names=dict(names))
+    """LaTeX of an expression with each symbol written by its declared LaTeX name (symdyn's printer, as in
+    ``derive``, ``report`` and the JSON ``latex`` fields: ``{}_{2}F_{1}\\left(a, b; c; x\\right)``)."""
+    return tex_latex(expr, symbol_names=dict(names))

@@ -15,7 +15,7 @@ from ..progress import NULL_PROGRESS, Progress
 from ._claim import Claim, parse_claim
 from ._evaluation import Undefined, Unevaluable, agreeing_digits, numeric, substitute
 from ._printing import text as _text
-from ._sampling import build_plan
+from ._sampling import ListRange, build_plan
 from ._symbolic import DIFFERENT, EQUAL, UNDECIDED, Budget, compare
 from ._targets import resolve_target
 from ._verdict import AGREE, COUNTEREXAMPLE, MARGIN, VerifyPoint, VerifyResult
@@ -152,7 +152,12 @@ def verify(model, target: str, claim: str | Claim, *, points: int = 20, seed: in
     if len(out) < wanted:
         notes.append(f"only {len(out)} of {wanted} points: the target is undefined at most draws")
     if plan.defaulted:
-        notes.append("drawn from their domain: " + ", ".join(f"{n} in {plan.ranges[n]}" for n in plan.defaulted))
+        notes.append("drawn from their domain: " + ", ".join(
+            f"{n}: {plan.ranges[n]}" if isinstance(plan.ranges[n], ListRange) else f"{n} in {plan.ranges[n]}"
+            for n in plan.defaulted))
+    if plan.from_example:
+        notes.append("not drawable, taken from the model's example: "
+                     + ", ".join(f"{n}={plan.fixed[n]}" for n in plan.from_example))
     counter = next((q for q in out if q.digits < dps - MARGIN), None)
     symbolic, evidence = _symbolic_verdict(out)
     return VerifyResult(

@@ -7,10 +7,22 @@ for integer parameters).  A parameter the target needs (its declared ``needs``,
 or for limits and trajectories every parameter without a default) or the claim
 uses, and that is neither fixed nor ranged, is drawn from its domain: both ends
 when finite, otherwise a window of width :data:`DEFAULT_WIDTH` next to the finite
-end (``c > 0``: ``(0, 3)``), ``(-3, 3)`` when unbounded.  Times are drawn from
-``(0, 10)`` (step counts ``1..50`` for discrete GD) unless given.  Every draw
-comes from one ``random.Random(seed)``, in declaration order, so the points are
-reproducible from the seed.
+end (``c > 0``: ``(0, 3)``), ``(-3, 3)`` when unbounded.
+
+* A list-valued parameter (``sigma``) is drawn as a list of as many entries as in
+  the model's example (``report_example``; :data:`LIST_LENGTH` without one), each
+  drawn like a number of the entries' domain (``sigma=LO:HI``: from ``(LO, HI)``),
+  then sorted as the domain orders them (a strictly ordered list is drawn again
+  until its entries differ).
+* The index of an indexed quantity (``k`` of ``learning-time``) is drawn last, from
+  ``1..size``: the quantity's declared size at the drawn point, or else the length of
+  the point's list-valued parameter (the shortest, if it has several).
+* A needed parameter that cannot be drawn (a seed or a choice without a default) is
+  taken from the model's example, and the result says so.
+
+Times are drawn from ``(0, 10)`` (step counts ``1..50`` for discrete GD) unless
+given.  Every draw comes from one ``random.Random(seed)``, in declaration order, so
+the points are reproducible from the seed.
 
 >>> import random, sympy as sp
 >>> r = Range(sp.Integer(1), sp.Integer(3))
@@ -23,19 +35,24 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
-from ..errors import ParameterError
-from ..params import Integer, Interval, parse_number, parse_time
+from ..errors import ParameterError, SymdynError
+from ..params import Integer, Interval, Vector, parse_number, parse_time
 
-__all__ = ["Range", "Plan", "build_plan", "parse_range", "GRID", "DEFAULT_WIDTH"]
+__all__ = ["Range", "ListRange", "IndexRange", "Plan", "build_plan", "parse_range", "GRID", "DEFAULT_WIDTH",
+           "LIST_LENGTH"]
 
 #: Grid of a uniform draw: ``LO + (HI - LO) j/GRID`` with ``0 < j < GRID``.
 GRID = 10_000
 #: Width of the window drawn next to the finite end of a half-bounded domain.
 DEFAULT_WIDTH = 3
+#: Length of a drawn list when the model's example has none.
+LIST_LENGTH = 3
+#: Draws of a strictly ordered list before giving up on distinct entries.
+_LIST_TRIES = 100
 TIME_RANGE = (sp.Integer(0), sp.Integer(10))
 STEP_RANGE = (sp.Integer(1), sp.Integer(50))
 
@@ -63,6 +80,51 @@ class Range:
         return f"({self.lo}, {self.hi})" if not self.integer else f"{self.lo}..{self.hi}"
 
 
+@dataclass(frozen=True)
+class ListRange:
+    """A list of ``length`` entries, each drawn from ``element``, sorted by ``order`` (see the module docstring).
+
+    >>> r = ListRange(Range(sp.Integer(0), sp.Integer(3)), 3, "decreasing", True)
+    >>> text = r.draw(random.Random(1))
+    >>> x = [sp.Rational(v) for v in text.split(",")]
+    >>> len(x) == 3 and x[0] > x[1] > x[2] > 0
+    True
+    """
+
+    element: Range
+    length: int
+    order: str | None = None
+    strict: bool = True
+
+    def draw(self, rng: random.Random) -> str:
+        """The list as the text a user would give (``"5/2,1,3/10"``)."""
+        for _ in range(_LIST_TRIES):
+            values = [self.element.draw(rng) for _ in range(self.length)]
+            if self.order is not None:
+                values.sort(reverse=self.order == "decreasing")
+            if not (self.strict and self.order) or len(set(values)) == len(values):
+                break
+        return ",".join(str(v) for v in values)
+
+    def __str__(self) -> str:
+        order = f"{'strictly ' if self.strict else ''}{self.order} " if self.order else ""
+        return f"a {order}list of {self.length} entries in {self.element}"
+
+
+@dataclass(frozen=True)
+class IndexRange:
+    """The index of an indexed quantity: a whole number ``1..size(values)``, drawn after the other values."""
+
+    size: Callable[[Mapping[str, Any]], int]
+    bound: str
+
+    def draw(self, rng: random.Random, values: Mapping[str, Any]) -> sp.Integer:
+        return sp.Integer(rng.randint(1, max(1, self.size(values))))
+
+    def __str__(self) -> str:
+        return f"1..{self.bound}"
+
+
 def parse_range(value: Any) -> tuple[sp.Rational, sp.Rational] | None:
     """``"1/2:3"`` or a 2-tuple -> exact ``(lo, hi)``; ``None`` if *value* is not a range."""
     if isinstance(value, Range):
@@ -80,9 +142,23 @@ def parse_range(value: Any) -> tuple[sp.Rational, sp.Rational] | None:
         raise ParameterError(f"range {value!r}: {exc} (a range is LO:HI, e.g. 1/2:3)") from None
 
 
-def _domain_range(spec, lo: sp.Rational | None = None, hi: sp.Rational | None = None) -> Range | None:
-    """The range to draw *spec* from: the given ends checked against its domain, or the default window."""
+def _domain_range(spec, lo: sp.Rational | None = None, hi: sp.Rational | None = None, *,
+                  length: int = LIST_LENGTH) -> Range | ListRange | None:
+    """The range to draw *spec* from: the given ends checked against its domain, or the default window
+    (for a list-valued parameter: the range of its entries and *length* entries)."""
     dom = spec.domain
+    if isinstance(dom, Vector):
+        element = _window(spec, dom.element, lo, hi)
+        if element is None:
+            return None
+        length = max(length, dom.min_len)
+        if dom.max_len is not None:
+            length = min(length, dom.max_len)
+        return ListRange(element, length, dom.order, dom.strict)
+    return _window(spec, dom, lo, hi)
+
+
+def _window(spec, dom, lo: sp.Rational | None, hi: sp.Rational | None) -> Range | None:
     given = lo is not None
     if isinstance(dom, Integer):
         dlo, dhi = sp.Integer(dom.lo), getattr(dom, "hi", None)
@@ -118,17 +194,20 @@ class Plan:
 
     ``fixed`` holds the values as the user gave them (text or numbers) for
     :meth:`Model.params`; ``ranges`` the drawn parameters in declaration order;
-    ``defaulted`` those drawn from their domain because nobody fixed them.
+    ``defaulted`` those drawn from their domain because nobody fixed them;
+    ``from_example`` those fixed to the model's example because they cannot be drawn.
     """
 
     model_name: str
     fixed: Mapping[str, Any]
-    ranges: Mapping[str, Range]
+    ranges: Mapping[str, Range | ListRange | IndexRange]
     defaulted: tuple[str, ...] = ()
     time_name: str | None = None
     times: tuple[sp.Rational, ...] = ()
     time_range: Range | None = None
     specs: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    from_example: tuple[str, ...] = ()
+    example: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def random(self) -> bool:
@@ -157,7 +236,7 @@ class Plan:
                 raise ParameterError(
                     f"the claim uses {spec.latex or name}, but {name} ({spec.meaning}) is optional and not given: "
                     f"give {name}=VALUE or {name}=LO:HI")
-            rng = _domain_range(spec)
+            rng = _domain_range(spec, length=_list_length(spec, self.example))
             if rng is None:
                 raise ParameterError(f"the claim uses {spec.latex or name}: give {name}=VALUE ({spec.describe()})")
             ranges[name] = rng
@@ -170,7 +249,11 @@ class Plan:
         """The raw parameter values and the time of one point (draws in a fixed order)."""
         values = dict(self.fixed)
         for name, r in self.ranges.items():
-            values[name] = r.draw(rng)
+            if not isinstance(r, IndexRange):
+                values[name] = r.draw(rng)
+        for name, r in self.ranges.items():
+            if isinstance(r, IndexRange):
+                values[name] = r.draw(rng, values)
         time = None
         if self.time_range is not None:
             time = self.time_range.draw(rng)
@@ -193,6 +276,7 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
         Listed times (used in turn by the points) or a time range.
     """
     specs = {s.name: s for s in model.parameter_specs}
+    example = dict((getattr(model, "report_example", None) or {}).get("params", {}))
     step = getattr(model, "step_parameter", "eta")
     gd = step in specs and step in raw and raw[step] is not None
     time_name = ("k" if gd else "t") if target.timed else None
@@ -215,14 +299,16 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
     ranges: dict[str, Range] = {}
     for name, value in raw.items():
         spec = specs[name]
-        if isinstance(value, str) and ":" in value and not isinstance(spec.domain, (Interval, Integer)):
+        listed = isinstance(spec.domain, Vector)
+        if isinstance(value, str) and ":" in value and not isinstance(spec.domain, (Interval, Integer, Vector)):
             raise ParameterError(f"{name} takes no range LO:HI ({spec.describe()}): give {name}=VALUE")
-        ends = parse_range(value)
+        # a list such as (3, 2) is a value, not a range; a list's range LO:HI is the range of its entries
+        ends = parse_range(value) if not listed or isinstance(value, (str, Range)) else None
         if ends is None:
             spec.parse(value)  # a one-line ParameterError for a malformed or out-of-domain value
             fixed[name] = value
             continue
-        r = _domain_range(spec, *ends)
+        r = _domain_range(spec, *ends, length=_list_length(spec, example))
         if r is None:
             raise ParameterError(f"{name} takes no range LO:HI ({spec.describe()}): give {name}=VALUE")
         ranges[name] = r
@@ -231,6 +317,7 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
         if alt and (alt in fixed or alt in ranges):
             raise ParameterError(f"give either {name} or {alt}, not both: {alt} is another way to set {name}")
     plan = Plan(model.name, fixed, ranges, (), time_name, (), None, specs)
+    from_example = []
     if target.needs is not None:
         needs = list(target.needs)
     else:
@@ -243,17 +330,26 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
             if any(plan.given(o) or o in drawn for o in options):
                 continue
             name = options[0]
-        if plan.given(name) or any(specs[name].alternative == d for d in drawn):
-            continue
         spec = specs[name]
-        r = _domain_range(spec)
+        if plan.given(name) or any(spec.alternative == d for d in drawn):
+            continue
+        if spec.alternative and specs[spec.alternative].default is not None:
+            continue  # the alternative's default sets it (lam_hat instead of noise = 0)
+        r = _domain_range(spec, length=_list_length(spec, example))
         if r is None:
             if spec.default is not None:
                 continue
-            raise ParameterError(f"{target.label} needs {name} ({spec.meaning}): give {name}=VALUE "
-                                 f"({spec.describe()})")
+            if name not in example:
+                raise ParameterError(f"{target.label} needs {name} ({spec.meaning}): give {name}=VALUE "
+                                     f"({spec.describe()})")
+            fixed[name] = example[name]
+            from_example.append(name)
+            continue
         drawn[name] = r
         defaulted.append(name)
+    index = _index_range(model, target, specs)
+    if index is not None and index[0] in drawn:
+        drawn[index[0]] = index[1]
     ranges.update(drawn)
     ranges = {k: ranges[k] for k in specs if k in ranges}
     time_list: tuple[sp.Rational, ...] = ()
@@ -279,4 +375,42 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
             time_range = Range(*(STEP_RANGE if integer else TIME_RANGE), integer=integer)
     elif times is not None:
         raise ParameterError(f"--t gives times, but target {target.label} does not depend on time")
-    return Plan(model.name, fixed, ranges, tuple(defaulted), time_name, time_list, time_range, specs)
+    return Plan(model.name, fixed, ranges, tuple(defaulted), time_name, time_list, time_range, specs,
+                tuple(from_example), example)
+
+
+def _list_length(spec, example: Mapping[str, Any]) -> int:
+    """Entries of a drawn list: as many as in the model's example, else :data:`LIST_LENGTH`."""
+    if isinstance(spec.domain, Vector) and spec.name in example:
+        try:
+            return len(spec.parse(example[spec.name]))
+        except ParameterError:
+            pass
+    return LIST_LENGTH
+
+
+def _index_range(model, target, specs) -> tuple[str, IndexRange] | None:
+    """The index parameter of an indexed quantity and its range ``1..size`` at each point."""
+    if target.kind != "quantity":
+        return None
+    spec = next((q for q in model.quantity_specs if q.name == target.name), None)
+    if spec is None or spec.index is None or spec.index not in specs:
+        return None
+    lists = [n for n, s in specs.items() if isinstance(s.domain, Vector)]
+
+    def size(values: Mapping[str, Any]) -> int:
+        try:
+            params = model.params(**{k: v for k, v in values.items() if k != spec.index})
+        except SymdynError:
+            return 1  # the point is invalid anyway: the model says why when it is computed
+        if spec.size is not None:
+            return len(spec.members(params))
+        return min((len(params[n]) for n in lists if n in params), default=1)
+
+    if spec.size is not None:
+        bound = spec.size if isinstance(spec.size, str) else f"the number of {spec.name} values"
+    elif len(lists) == 1:
+        bound = f"len({lists[0]})"
+    else:
+        bound = "min(" + ", ".join(f"len({n})" for n in lists) + ")" if lists else "1"
+    return spec.index, IndexRange(size, bound)

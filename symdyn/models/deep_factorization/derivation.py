@@ -31,6 +31,7 @@ import sympy as sp
 
 from ...bibliography import ENTRIES
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
+from ...tex import latex
 from . import closed_forms as cf
 from . import interval as iv
 from . import perturbation as pt
@@ -435,8 +436,8 @@ def _steps() -> list[Step]:  # noqa: C901 - one long, flat list of steps
             f"elementary-{N}", f"The elementary form for $N = {N}$ (real branch)",
             r"SymPy's antiderivative of $u^{1-N}/(1-u^N)$ contains $\log(u-1)$ (complex on $0<u<1$); the real form "
             r"below has the same derivative, differs from it by a constant, and equals $F_N(u^N) - C_N$ with "
-            f"$C_{N} = {sp.latex(cf.elementary_constant(N))}$.",
-            (f"G_{N}(u) = " + sp.latex(G),),
+            f"$C_{N} = {latex(cf.elementary_constant(N))}$.",
+            (f"G_{N}(u) = " + latex(G),),
             AllOf(
                 Symbolic(sp.diff(G, u) - u ** (1 - N) / (1 - u**N)),
                 Symbolic(lambda N=N, G=G: sp.diff(sympy_antiderivative(N) - G, u)),

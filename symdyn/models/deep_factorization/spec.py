@@ -20,6 +20,8 @@ from ..base import EventSpec, ObservableSpec, QuantitySpec
 __all__ = ["PARAMETERS", "OBSERVABLES", "QUANTITIES", "EVENTS", "CITATIONS", "REGIMES", "GD_THEORIES"]
 
 _POSITIVE = Interval(lo=0, lo_closed=False)
+#: an initialization scale: exact decimals down to 1e-400 (the closed forms work in logs and at adaptive precision)
+_SCALE = Interval(lo=0, lo_closed=False, max_digits=401)
 _EPS = Interval(lo=0, hi=sp.Rational(1, 2), lo_closed=False, hi_closed=False)
 
 #: How the observables are predicted at GD step counts (with ``eta``).
@@ -40,12 +42,12 @@ PARAMETERS: tuple[ParamSpec, ...] = (
                          "alpha^N I",
                          r"initial scale \emph{per layer}: $W_j(0) = \alpha I$ (Chou, Gieshoff, "
                          r"Maly, Rauhut and this spec); the product starts at $\alpha^N I$"),
-              _POSITIVE, latex=r"\alpha", alternative="lambda0"),
+              _SCALE, latex=r"\alpha", alternative="lambda0"),
     ParamSpec("lambda0", P("initial eigenvalue of the PRODUCT: W(0) = lambda0 I, lambda0 = alpha^N (Arora et al.'s "
                            "init_scale; each layer starts at lambda0^(1/N) I)",
                            r"initial eigenvalue of the \emph{product}: $W(0) = \lambda_0 I$, "
                            r"$\lambda_0 = \alpha^N$ (the initialization scale of Arora et al.; "
-                           r"each layer starts at $\lambda_0^{1/N} I$)"), _POSITIVE, latex=r"\lambda_0",
+                           r"each layer starts at $\lambda_0^{1/N} I$)"), _SCALE, latex=r"\lambda_0",
               alternative="alpha"),
     ParamSpec("eta", P("GD step (given: times are step counts k and T0, T1 exact step counts; absent: the "
                        "gradient flow)",

@@ -35,6 +35,7 @@ import sympy as sp
 
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...exact import to_mp
+from ...tex import latex
 from . import scalar
 from ...bibliography import ENTRIES
 
@@ -505,8 +506,8 @@ def _steps() -> list[Step]:  # noqa: C901 - one flat list of steps
         "logistic", "The logistic law and its inverse",
         r"For one aligned component ($d = r = 1$) the closed form is the logistic law, which solves "
         r"$\lambda' = 2\lambda(\sigma - \lambda)$; the time formula is its inverse.",
-        (r"\lambda(\tau) = " + sp.latex(scalar.logistic_expr(_sig, _l0, sp.Symbol("tau"))),
-         r"T(\lambda_0 \to \lambda_1) = " + sp.latex(scalar.logistic_time_expr(_sig, _l0, _l1))),
+        (r"\lambda(\tau) = " + latex(scalar.logistic_expr(_sig, _l0, sp.Symbol("tau"))),
+         r"T(\lambda_0 \to \lambda_1) = " + latex(scalar.logistic_time_expr(_sig, _l0, _l1))),
         Symbolic(_logistic_residuals),
         section=secB,
         remark=r"The $10\%$ to $90\%$ transition takes $\log(81)/(2\sigma)$, independent of $\alpha$.",

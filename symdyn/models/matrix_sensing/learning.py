@@ -514,6 +514,8 @@ def learning_step(setting: Setting, k: Any, eta: Any, *, dps: int = 30) -> Learn
                           "O(1) steps"),
             Approximation("leading", mp.log(1 / a) / (m * sk), "log(1/alpha) / (mu sigma_k)", "relative O(1/log(1/alpha))"),
         )
+        if not lam0 < target:  # the two time formulas hold from below the level only
+            approx = tuple(x for x in approx if x.name not in ("modified-equation", "logarithmic"))
     with mp.workdps(dps):
         return LearningStep(k, n, mu, +before, +at, +margin, +bound, dps,
                             f"hitting step of lambda <- lambda (1 + mu (sigma_k - lambda))^2 from alpha^2 c_k ({how})",

@@ -274,8 +274,11 @@ class Kernel:
         """Digits the eigenvalues may lose at *tau*: ``log10(||H|| * lambda_max bound)`` (estimate)."""
         with mp.workdps(20):
             Sc, Kc, _ = self.pencil(tau)
-            R = mp.cholesky(Sc)
-            Ri = mp.inverse(R)
+            try:
+                Ri = mp.inverse(mp.cholesky(Sc))
+            except (ZeroDivisionError, ValueError):
+                raise ConvergenceError(f"the pencil is numerically singular at tau = {mp.nstr(tau, 5)} (20 digits): "
+                                       "cannot estimate the working precision there") from None
             big = mp.mnorm(Ri, "f") ** 2 * mp.mnorm(Kc, "f")
             lam_bound = max(mp.mpf(self.sig[0]), self.alpha2 * self.w2)
             return max(0, int(mp.ceil(mp.log10(big * lam_bound))))

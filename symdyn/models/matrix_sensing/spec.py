@@ -16,6 +16,8 @@ from ..base import EventSpec, ObservableSpec, QuantitySpec
 __all__ = ["PARAMETERS", "OBSERVABLES", "QUANTITIES", "EVENTS", "CITATIONS", "r_star", "learnable"]
 
 _POSITIVE = Interval(lo=0, lo_closed=False)
+#: an initialization scale: exact decimals down to 1e-400 (the closed forms work in logs and at adaptive precision)
+_SCALE = Interval(lo=0, lo_closed=False, max_digits=401)
 
 
 def r_star(params: Params) -> int:
@@ -39,7 +41,7 @@ PARAMETERS: tuple[ParamSpec, ...] = (
     ParamSpec("r", P("columns of U (r < len(sigma): under-parameterized)",
                      r"columns of $U$ ($r < r^*$: under-parameterized)"), Integer(1), latex="r"),
     ParamSpec("alpha", P("initialization scale: U0 = alpha Ubar", r"initialization scale: $U_0 = \alpha\bar U$"),
-              _POSITIVE, latex=r"\alpha"),
+              _SCALE, latex=r"\alpha"),
     ParamSpec("init_seed", P("seed of Ubar = default_rng(init_seed).standard_normal((d, r))/sqrt(d), "
                              "in the eigenbasis of X*",
                              r"seed of $\bar U$: a $d \times r$ standard normal matrix from NumPy's default "

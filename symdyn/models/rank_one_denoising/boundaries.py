@@ -16,6 +16,7 @@ import sympy as sp
 
 from ...errors import UnsupportedError
 from ...laws.bbp import Regime
+from .canonical import NO_CRITICAL_RATIO
 from .constants import exact_constants
 
 __all__ = ["boundary_exact", "COMPUTED"]
@@ -35,10 +36,7 @@ def boundary_exact(model, quantity: str, params) -> tuple[dict[str, sp.Expr], Re
     regime = Regime.ABOVE if ex.sign_D > 0 else Regime.AT if ex.sign_D == 0 else Regime.BELOW
     if quantity == "critical-ratio":
         if ex.sign_D < 0:
-            raise UnsupportedError(
-                "below threshold (theta^4 < c) there is no outlier, hence no critical ratio; the signs of the "
-                "decaying overlaps are set by A_u and A_v instead (see 'symdyn limit')"
-            )
+            raise UnsupportedError(NO_CRITICAL_RATIO)
         # radsimp the radicand first: at theta = theta_c it is exactly sqrt(c)
         value = -can.kappa * sp.sqrt(sp.radsimp((can.theta**2 + c) / (can.theta**2 + 1)))
         return {"ratio": value}, regime, ""

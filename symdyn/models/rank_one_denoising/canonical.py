@@ -17,12 +17,17 @@ from typing import Any
 import sympy as sp
 
 from ...errors import ParameterError
+from ...exact import exact_sign
 from ...params import Params
 from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .conventions import CONVENTIONS
 
-__all__ = ["Canonical", "resolve", "canonical"]
+__all__ = ["Canonical", "resolve", "canonical", "NO_CRITICAL_RATIO"]
+
+#: One rule for alpha=critical and the quantity critical-ratio: below threshold neither exists.
+NO_CRITICAL_RATIO = ("below threshold (theta^4 < c) there is no outlier, hence no critical ratio; the signs of the "
+                     "decaying overlaps are set by A_u and A_v instead (see 'symdyn limit')")
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,9 @@ def resolve(values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
                 raise ParameterError(f"missing parameter {name}: {what} needs it, e.g. {name}=1/2")
         if wants_critical:
             canon = canonical_values(values)
+            if exact_sign(canon["theta"] ** 4 - canon["c"]) < 0:
+                raise ParameterError(f"{'alpha' if values.get('alpha') == 'critical' else 'ratio'}=critical: "
+                                     + NO_CRITICAL_RATIO)
             ratio = spikes.critical_ratio().subs({C_: canon["c"], T_: canon["theta"], K_: canon["kappa"]})
         else:
             ratio = values["ratio"]

@@ -71,6 +71,9 @@ __all__ = [
 
 CERTIFIABLE_OBSERVABLES = ("m_u", "m_v", "N_u", "N_v", "Q_a", "Q_b", "a_share", "energy", "norm_sq")
 MAX_GD_STEPS = 4000          # degree of the GD propagator polynomials
+#: Largest growth rate 2 t sqrt(c)/s+ (canonical time) of a certified flow: measured on the development
+#: machine, t = 1e4 at c = 1/2 (rate 8.3e3) takes 6 s; t = 1e5 ran 20 s and could not enclose J_Qa.
+MAX_CERTIFIED_RATE = 1.0e4
 MAX_ATTEMPTS = 5             # precision escalations per time point
 COVER_BITS = 96              # working precision of the first-crossing cover
 COVER_BUDGET = 600           # interval evaluations allowed for the cover
@@ -497,7 +500,8 @@ def certify_trajectory(model, params, times: Sequence[Any], *, dps: int = 30,
     dps = check_dps(dps)
     ev = CertifiedRankOne(model, params)
     names = _certifiable_names(model, params, observables)
-    ts = model.parse_times(params, list(times))
+    ts = model.parse_times(params, times)
+    _check_range(ev, ts)
     target = bits_for_dps(dps) + GUARD_BITS
     progress = NULL_PROGRESS if progress is None else progress
     values: dict[str, list[CertifiedValue]] = {n: [] for n in names}
@@ -517,6 +521,27 @@ def certify_trajectory(model, params, times: Sequence[Any], *, dps: int = 30,
                                time_name=model.time_name(params),
                                observables={n: tuple(v) for n, v in values.items()}, method=method,
                                regime=ev.ex.regime, notes=tuple(notes))
+
+
+def _check_range(ev: CertifiedRankOne, ts: Sequence[Any]) -> None:
+    """ParameterError, before any proof, for a time beyond the supported range of certification."""
+    from ...errors import ParameterError
+
+    name = ev.model.time_name(ev.params)
+    if ev.gd:
+        over = [k for k in ts if k > MAX_GD_STEPS]
+        if over:
+            raise ParameterError(f"{name}={over[0]}: certified GD is limited to k <= {MAX_GD_STEPS} steps (the degree "
+                                 "of its propagator polynomials); drop --certify for the evaluator")
+        return
+    e = ev.ex.exprs
+    per_time = 2 * float(sp.N(ev.can.time_factor * e["sqrt_c"] / e["s_plus"], 20))  # rate per unit user time
+    over = [t for t in ts if float(t) * per_time > MAX_CERTIFIED_RATE]
+    if over:
+        raise ParameterError(
+            f"{name}={over[0]} is beyond the supported range of certified evaluation (growth rate "
+            f"2 t sqrt(c)/s+ <= {MAX_CERTIFIED_RATE:g}, here t <= {MAX_CERTIFIED_RATE / per_time:.3g}); drop --certify "
+            "for the evaluator, or see symdyn limit for the large-time behaviour")
 
 
 def _certified_point(ev: CertifiedRankOne, t, names, target: int, dps: int) -> dict[str, Any]:
@@ -754,6 +779,27 @@ def _prove_first(ev: CertifiedRankOne, level: sp.Rational, s0: int, lo: Fraction
                   f"[{float(m):.6g}, upper] ({evals} interval evaluations)")
 
 
+def _not_reached(model, params, level, s0: int, regime, dps: int, certify: bool, exc: Exception) -> Boundary:
+    """The scan found no crossing: "never reached" (value inf) when the limit is on the start's side of
+    the level; a ParameterError when the limit is beyond it (the crossing exists, past the scan)."""
+    from ...errors import ParameterError
+
+    limit = model.limit(params, dps=dps, check=False)
+    side = exact_sign(limit.exact["m_u"] - level)
+    where = f"m_u(inf) = {sp.sstr(limit.exact['m_u'])}"
+    if side == -s0:
+        raise ParameterError(f"{exc}; since {where} lies beyond the level, the crossing exists but after the "
+                             "scan's range: choose a level nearer the start") from None
+    if certify:
+        raise CertificationError(f"{exc}; {where} is on the start's side of the level, but that m_u never reaches "
+                                 "it cannot be certified") from None
+    return Boundary(model=model.name, quantity="hitting-time", params=params, dps=dps, values={"time": mp.inf},
+                    exact={}, method="scan of m_u(t) - level with the evaluator (no sign change) and the exact limit",
+                    regime=regime,
+                    note=(f"never reached: {exc}, and {where} is on the start's side of the level {level} (evidence, "
+                          "not a proof: a crossing and return between two scan times is not excluded)"))
+
+
 def hitting_time_boundary(model, params, *, dps: int = 30, certify: bool = False) -> Boundary:
     """First time ``t`` (user units) at which ``m_u(t) = level``; with ``certify`` a proved bracket."""
     from ...params import check_dps
@@ -772,7 +818,10 @@ def hitting_time_boundary(model, params, *, dps: int = 30, certify: bool = False
                         values={"time": zero}, exact={"time": sp.Integer(0)},
                         method="m_u(0) = alpha = level exactly", regime=regime,
                         note="the level is the initial overlap", enclosures={"time": (zero, zero)} if certify else None)
-    ta, tb, _ = _scan(model, params, ev, level, s0, certify)
+    try:
+        ta, tb, _ = _scan(model, params, ev, level, s0, certify)
+    except (CertificationError, ConvergenceError) as exc:
+        return _not_reached(model, params, level, s0, regime, dps, certify, exc)
     root = _refine_fast(model, params, level, ta, tb, s0, dps)
     with mp.workdps(dps):
         value = +root

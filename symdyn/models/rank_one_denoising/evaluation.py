@@ -54,6 +54,8 @@ from .constants import ExactConstants, exact_constants, numeric_constants
 __all__ = ["evaluate", "Evaluator"]
 
 MAX_DIRECT_ORDER = 4000
+#: Digits of the exponent t s_ref that the ordinary guard digits absorb (t s_ref <= 1e4 needs nothing extra)
+EXPONENT_SLACK = 4
 
 # ----------------------------------------------------------------------------- kernel
 
@@ -84,9 +86,16 @@ class Evaluator:
         self._consts: dict[int, dict[str, Any]] = {}
         self._nodes: dict[tuple[int, int], _NodeData] = {}
         self.s_ref_is_s1 = ex.above and ex.sign_kp != 0
-        f = lambda k: float(sp.N(ex.exprs[k], 20))  # noqa: E731  (node-count heuristics only)
-        self._f = {k: f(k) for k in ("sqrt_c", "s_plus", "gap", "delta")}
-        self._eta = None if can.eta is None else float(sp.N(can.eta, 20))
+        e = ex.exprs
+        # node-count heuristics only, as floats of exact ratios: finite and NaN-free for any c, theta
+        # (a huge constant gives inf, a tiny one 0, never inf/inf)
+        f = lambda x: float(sp.N(x, 20))  # noqa: E731
+        s_ref = e["s1"] if self.s_ref_is_s1 else e["s_plus"]
+        self._f = {"edge_ratio": f(e["sqrt_c"] / e["s_plus"]), "gap": f(e["gap"]),
+                   "pole": f(e["delta"] / (2 * e["sqrt_c"])), "log10_s_ref": _log10(s_ref)}
+        if can.eta is not None:
+            self._f["eta_edge"] = f(can.eta / (1 + can.eta * e["s_plus"]))
+            self._f["eta_gap"] = f(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]))
 
     # -- constants and nodes at a working precision
     def consts(self, dps: int) -> dict[str, Any]:
@@ -125,31 +134,38 @@ class Evaluator:
     # -- node counts
     def growth_rate(self, t: float) -> float:
         """Rate of exp(rate cos(phi)) bounding the integrands (for the node count)."""
-        sc, sp_ = self._f["sqrt_c"], self._f["s_plus"]
-        if self.gd:
-            eta = self._eta
-            return 2.0 * t * eta * sc / ((1.0 + eta * sp_) * sp_)
-        return 2.0 * t * sc / sp_
+        if self.gd:  # 2 t eta sqrt(c)/((1 + eta s+) s+)
+            return 2.0 * t * self._f["eta_edge"] * self._f["edge_ratio"]
+        return 2.0 * t * self._f["edge_ratio"]  # 2 t sqrt(c)/s+
+
+    def exponent_digits(self, t: float) -> int:
+        """Digits lost to the size of the exponents: ``t s`` (flow) or the power ``k`` (GD) multiplies
+        the relative error of what it scales, so ``log10(t s_ref)`` (``log10 k``) guard digits keep
+        ``exp(t (s - s_ref))`` (``((1 + eta s)/(1 + eta s_ref))^k``) at the working precision."""
+        if t <= 0:
+            return 0
+        mag = math.log10(t) + (0.0 if self.gd else self._f["log10_s_ref"])
+        return max(0, int(math.ceil(mag)) - EXPONENT_SLACK)
 
     def subtract_pole(self, t: float, dps: int) -> tuple[bool, int]:
         """(subtract?, extra guard digits) for time t."""
+        guard = self.exponent_digits(t)
         if self.ex.sign_D >= 0:
-            return True, 0
+            return True, guard
         if self.gd:
-            eta = self._eta
-            loss = 2.0 * t * math.log1p(eta * self._f["gap"] / (1.0 + eta * self._f["s_plus"])) / math.log(10)
+            loss = 2.0 * t * math.log1p(self._f["eta_gap"]) / math.log(10)
         else:
             loss = 2.0 * t * self._f["gap"] / math.log(10)
         if loss <= max(20.0, float(dps)):
-            return True, int(math.ceil(loss))
+            return True, int(math.ceil(loss)) + guard
         # direct integration of the pole: worth it only while its node count stays moderate;
         # otherwise pay the guard digits (cost grows like digits^1.6, nodes only like sqrt)
-        if self.order(t, dps + GUARD_DIGITS, False) <= MAX_DIRECT_ORDER:
-            return False, 0
-        return True, int(math.ceil(loss))
+        if self.order(t, dps + GUARD_DIGITS + guard, False) <= MAX_DIRECT_ORDER or not math.isfinite(loss):
+            return False, guard
+        return True, int(math.ceil(loss)) + guard
 
     def order(self, t: float, digits: int, subtract: bool) -> int:
-        pole = None if subtract else self._f["delta"] / (2.0 * self._f["sqrt_c"])
+        pole = None if subtract else self._f["pole"]
         # GD: the subtracted integrands are polynomials of degree <= k in lambda
         degree = int(t) + 1 if (self.gd and subtract) else None
         return self.rule.order(self.growth_rate(t), digits, pole, degree)
@@ -187,13 +203,16 @@ class Evaluator:
             else:
                 ref1 = a.exp(-t * s_ref)
             ref2 = ref1 * ref1
-            # pole values (scaled), factored through kp = a + b and km = a - b
+            # pole values (scaled), factored through kp = a + b and km = a - b.  The growing ep multiplies
+            # only kp and A + B (a multiple of kp): when both are exact zeros it is not formed, since
+            # exp(t (s1 - s+)) may overflow (far below threshold, at the critical ratio at large t)
             s1 = K["s1"]
+            need_ep = self.ex.sign_kp != 0 and (subtract or self.ex.sign_D > 0)
             if gd:
-                ep = ((1 + eta * s1) / base) ** k
+                ep = ((1 + eta * s1) / base) ** k if need_ep else a.num(0)
                 em = ((1 - eta * s1) / base) ** k
             else:
-                ep = a.exp(t * (s1 - s_ref))
+                ep = a.exp(t * (s1 - s_ref)) if need_ep else a.num(0)
                 em = a.exp(-t * (s1 + s_ref))
             kp, km = K["kp"], K["km"]
             Xa = (kp * ep + km * em) / 2
@@ -353,6 +372,12 @@ class Evaluator:
             return to_mp(t_exact, dps + 5) * s_ref
 
 
+def _log10(x: sp.Expr) -> float:
+    """log10 of a positive exact constant, also beyond the float range (a float when it fits: faster)."""
+    v = float(sp.N(x, 20))
+    return math.log10(v) if 0 < v < math.inf else float(sp.N(sp.log(x, 10), 15))
+
+
 def _shc3_series(y, eps):
     """``(sinh y - y)/y^3 = sum_j y^(2j)/(2j+3)!`` for ``|y| < 1``, to relative accuracy *eps*."""
     term = y * 0 + 1
@@ -413,7 +438,7 @@ def evaluate(
     if can.alpha is None:
         params.require("alpha", purpose="the trajectory")
     names = model.check_observables(params, observables)
-    times = model.parse_times(params, list(times))
+    times = model.parse_times(params, times)
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]

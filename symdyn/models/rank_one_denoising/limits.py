@@ -17,6 +17,8 @@ compared with the closed-form amplitude (power laws).
 
 from __future__ import annotations
 
+import math
+
 import mpmath as mp
 import sympy as sp
 
@@ -105,11 +107,13 @@ def _decay(can, ex, regime: Regime, dps: int) -> Decay:
     tf = can.time_factor
     if regime is Regime.ABOVE:
         if can.gd:
-            ratio = (1 + can.eta * e["s_plus"]) / (1 + can.eta * e["s1"])
-            scale = -1 / sp.log(ratio)
+            # -1/log((1 + eta s+)/(1 + eta s1)) = 1/log1p(u): SymPy's evalf fails on log(1 + tiny)
+            u = to_mp(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]), dps + 5)
+            with mp.workdps(dps + 5):
+                scale = 1 / mp.log1p(u)
             return Decay(law=Prose("((1 + eta s+)/(1 + eta s1))^k k^(-3/2)",
                                    r"$\bigl((1 + \eta s_+)/(1 + \eta s_1)\bigr)^k\, k^{-3/2}$"), exponent=None,
-                         time_scale=to_mp(scale, dps),
+                         time_scale=scale,
                          note=Prose("relaxation over about -1/log((1 + eta s+)/(1 + eta s1)) steps",
                                     r"relaxation over about $-1/\log\bigl((1 + \eta s_+)/(1 + \eta s_1)\bigr)$ steps"))
         return Decay(law=Prose("exp(-t (s1 - s+)) t^(-3/2)", r"$e^{-t (s_1 - s_+)}\, t^{-3/2}$"), exponent=None,
@@ -150,7 +154,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
     e = ex.exprs
     if regime is Regime.ABOVE:
         if can.gd:
-            rate = float(sp.N(sp.log((1 + can.eta * e["s1"]) / (1 + can.eta * e["s_plus"])), 20))
+            rate = math.log1p(float(sp.N(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]), 20)))  # no 1 + tiny
         else:
             rate = float(sp.N(e["gap"], 20)) * float(can.time_factor)
         return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text=Prose("s1 - s+", "s_1 - s_+"),
@@ -166,12 +170,14 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
         T = 3200.0
     else:
         T = max(400.0, 200.0 * s_plus / max(delta, 1e-300))  # the edge law needs t delta >> s+
+    # ... and t >> 1/(width 2 sqrt(c) of the bulk of singular values)
+    T = max(T, 200.0 / max(float(sp.N(e["sqrt_c"], 20)), 1e-300))
     if can.gd:
         unit = float(sp.N(can.eta / (1 + can.eta * e["s_plus"]), 20))
         T = round_up(T / unit)
     else:
         T = round_up(T / float(can.time_factor))
-    if 4 * T > MAX_CHECK_TIME * (1 if not can.gd else 1 / unit):
+    if not 4 * T <= MAX_CHECK_TIME * (1 if not can.gd else 1 / unit):
         return not_checked(f"not checked: the edge law needs t >> {T:.3g}, out of range")
     return richardson_check(model, params, {k: decay.amplitudes[k] for k in ("m_u", "m_v")}, power=p, T=T,
                             dps=CHECK_DPS, tolerance=POWER_TOLERANCE)

@@ -65,6 +65,21 @@ _STEP_OVERHEAD = 3.0e-4    # seconds per Lanczos step besides the passes
 _GEN_SECONDS = 2.0e-8      # seconds per entry of Z (normal draws and scaling)
 
 
+#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
+#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
+_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
+
+
+def _check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
+    limit = _CROSS_CHECK_HORIZON.get(method)
+    if limit is None or times is None or can.gd:
+        return
+    horizon = max(times) * s_est
+    if not horizon <= limit:
+        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
+                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
+
+
 def instance_sizes(c: sp.Expr, n: Any) -> tuple[int, int]:
     """``(p, n)`` with ``p = round(c n)`` (exact, halves rounded up)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
@@ -140,6 +155,7 @@ class _Setup:
     observables: tuple[str, ...]
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    seconds: float | None = None   # estimated seconds per trial (cost model of method=auto)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -232,6 +248,7 @@ class RankOneSimulator(SpectralSimulator):
                                      f"{_EXPM_MAX}; use gram or lanczos")
             if method == "ode" and p + n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: p+n = {p + n} > {_ODE_MAX}")
+            _check_cross_check_horizon(method, can, times, max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta))
             return method
         horizon = self._horizon(can, theta, c, times)
         s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)
@@ -265,7 +282,7 @@ class RankOneSimulator(SpectralSimulator):
         can = self._canonical(params)
         p, n = instance_sizes(can.c, n)
         theta, c = to_float(can.theta), to_float(can.c)
-        tf = None if times is None else self._float_times(can, self.model.parse_times(params, list(times)))
+        tf = None if times is None else self._float_times(can, self.model.parse_times(params, times))
         chosen = self._choose(can, p, n, theta, c, method, tf, max_steps)
         return self._method_bytes(can, p, n, chosen, 1 if times is None else len(times), max_steps)
 
@@ -279,8 +296,9 @@ class RankOneSimulator(SpectralSimulator):
     def plan(self, params: Params, times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None, max_steps: int = MAX_STEPS) -> _Setup:
         """Validate everything and fix sizes, method, observables and the memory estimate (no work done)."""
+        self.model.check_params(params)
         can = self._canonical(params)
-        exact_times = self.model.parse_times(params, list(times))
+        exact_times = self.model.parse_times(params, times)
         p, n = instance_sizes(can.c, n)
         if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
             raise ParameterError(f"max_steps={max_steps!r} must be a whole number >= 1")
@@ -318,11 +336,15 @@ class RankOneSimulator(SpectralSimulator):
         notes = []
         if method == "auto":
             notes.append(f"method auto chose {chosen} for p x n = {p} x {n}")
+        seconds = None
+        if chosen in ("gram", "lanczos"):
+            s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)
+            seconds = self.cost_estimate(p, n, chosen, self._horizon(can, theta, c, ft), s_est)
         return _Setup(
             can=can, p=p, n=n, theta=theta, alpha=to_float(can.alpha), beta=to_float(can.beta), kappa=to_float(can.kappa),
             sa=to_float(sp.sqrt(1 - can.alpha**2)), sb=to_float(sp.sqrt(1 - can.beta**2)), x_scale=to_float(x_scale),
             r0=to_float(can.r0 / sp.sqrt(x_scale)), times=tuple(exact_times), prop=prop, method=chosen,
-            observables=wanted, memory=memory, notes=tuple(notes),
+            observables=wanted, memory=memory, notes=tuple(notes), seconds=seconds,
         )
 
     # ------------------------------------------------------------------ running

@@ -63,6 +63,8 @@ from .constants import ExactConstants, exact_constants, numeric_constants
 __all__ = ["evaluate", "Evaluator", "OBSERVABLES"]
 
 FLOAT64_MAX_LOSS = 3
+#: Digits of the exponent t s_ref that the ordinary guard digits absorb (t s_ref <= 1e4 needs nothing extra)
+EXPONENT_SLACK = 4
 
 OBSERVABLES = ("m", "energy", "N", "Q")
 
@@ -90,6 +92,9 @@ class Evaluator:
         self._nodes: dict[tuple[int, int], _NodeData] = {}
         self._delta = float(sp.N(ex.exprs["delta"], 20))
         self._eta = None if can.eta is None else float(sp.N(can.eta, 20))
+        s_ref = ex.exprs["lam_star" if self.s_ref_is_outlier else "edge"]
+        v = float(sp.N(s_ref, 20))
+        self._log10_s_ref = math.log10(v) if 0 < v < math.inf else float(sp.N(sp.log(s_ref, 10), 15))
         # the semicircle sums of GD run in mpmath for float64 (no underflow of (1 + eta s)^(-2k))
         self._sc_arith = MPMATH if arith.max_dps is not None else arith
 
@@ -138,13 +143,20 @@ class Evaluator:
             return 2.0 * t * math.log1p(self._eta * self._delta / (1.0 + 2.0 * self._eta)) / math.log(10)
         return 2.0 * t * self._delta / math.log(10)
 
+    def exponent_digits(self, t: float) -> int:
+        """Digits lost to the size of the exponents: ``log10(t s_ref)`` (flow) or ``log10 k`` (GD)."""
+        if t <= 0:
+            return 0
+        return max(0, int(math.ceil(math.log10(t) + (0.0 if self.gd else self._log10_s_ref))) - EXPONENT_SLACK)
+
     def subtract_pole(self, t: float, dps: int) -> tuple[bool, int]:
         """(subtract?, extra guard digits) at time t."""
         loss = self.loss_digits(t)
+        guard = self.exponent_digits(t)
         limit = FLOAT64_MAX_LOSS if self.arith.max_dps is not None else max(20.0, float(dps))
         if loss <= limit:
-            return True, int(math.ceil(loss))
-        return False, 0
+            return True, int(math.ceil(loss)) + guard
+        return False, guard
 
     def order(self, t: float, digits: int, subtract: bool) -> int:
         pole = None if subtract else self._delta / 2.0
@@ -325,7 +337,7 @@ def evaluate(
     if can.alpha is None:
         params.require("alpha", purpose="the trajectory")
     names = model.check_observables(params, observables)
-    times = model.parse_times(params, list(times))
+    times = model.parse_times(params, times)
     ex = exact_constants(can)
     ev = Evaluator(can, ex, arith, rule)
     pairs = [(t, t if can.gd else t * can.time_factor) for t in times]

@@ -24,6 +24,8 @@ compared with the closed-form amplitude (power laws).
 
 from __future__ import annotations
 
+import math
+
 import mpmath as mp
 import sympy as sp
 
@@ -142,7 +144,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
                             relative_deviation=None, passed=bool(ok))
     if regime is Regime.ABOVE:
         if can.gd:
-            rate = float(sp.N(sp.log((1 + can.eta * e["lam_star"]) / (1 + 2 * can.eta)), 20))
+            rate = math.log1p(float(sp.N(can.eta * e["delta"] / (1 + 2 * can.eta), 20)))  # no 1 + tiny
         else:
             rate = float(sp.N(e["delta"], 20)) * float(can.time_factor)
         return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text=Prose("lambda* - 2", r"\lambda_* - 2"),

@@ -64,6 +64,21 @@ _STEP_OVERHEAD = 3.0e-4
 _GEN_SECONDS = 2.0e-8
 
 
+#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
+#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
+_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
+
+
+def _check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
+    limit = _CROSS_CHECK_HORIZON.get(method)
+    if limit is None or times is None or can.gd:
+        return
+    horizon = max(times) * s_est
+    if not horizon <= limit:
+        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
+                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
+
+
 def _whole_size(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise ParameterError(f"n={n!r} is not a whole number: give the dimension, e.g. n=1000")
@@ -131,6 +146,7 @@ class _Setup:
     observables: tuple[str, ...]
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    seconds: float | None = None   # estimated seconds per trial (cost model of method=auto)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -196,6 +212,7 @@ class SpikedWignerSimulator(SpectralSimulator):
                                      "use eigh or lanczos")
             if method == "ode" and n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: n = {n} > {_ODE_MAX}")
+            _check_cross_check_horizon(method, can, times, max(2.0, to_float(can.theta) + 1.0 / to_float(can.theta)))
             return method
         theta = to_float(can.theta)
         s_est = max(2.0, theta + 1.0 / theta)
@@ -229,7 +246,7 @@ class SpikedWignerSimulator(SpectralSimulator):
         """Peak bytes of one trial at size ``n``: ``Y`` (``8 n^2``) plus the method's workspace."""
         can = self._canonical(params)
         n = _whole_size(n)
-        tf = None if times is None else self._float_times(can, self.model.parse_times(params, list(times)))
+        tf = None if times is None else self._float_times(can, self.model.parse_times(params, times))
         chosen = self._choose(can, n, method, tf, max_steps)
         return self._method_bytes(n, chosen, 1 if times is None else len(times), max_steps)
 
@@ -243,8 +260,9 @@ class SpikedWignerSimulator(SpectralSimulator):
     def plan(self, params: Params, times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None, max_steps: int = MAX_STEPS) -> _Setup:
         """Validate everything and fix the size, method, observables and memory estimate (no work done)."""
+        self.model.check_params(params)
         can = self._canonical(params)
-        exact_times = self.model.parse_times(params, list(times))
+        exact_times = self.model.parse_times(params, times)
         n = _whole_size(n)
         if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
             raise ParameterError(f"max_steps={max_steps!r} must be a whole number >= 1")
@@ -277,9 +295,16 @@ class SpikedWignerSimulator(SpectralSimulator):
                                  "memory is available: use a smaller n" + (" or method=lanczos" if chosen == "eigh"
                                                                            else ""))
         notes = [f"method auto chose {chosen} for n = {n}"] if method == "auto" else []
+        seconds = None
+        if chosen in ("eigh", "lanczos"):
+            theta = to_float(can.theta)
+            s_est = max(2.0, theta + 1.0 / theta)
+            horizon = max(ft) * math.log1p(to_float(can.eta) * s_est) / s_est if can.gd else max(ft)
+            seconds = self.cost_estimate(n, chosen, horizon, s_est)
         return _Setup(can=can, n=n, theta=to_float(can.theta), alpha=to_float(can.alpha),
                       sa=to_float(sp.sqrt(1 - can.alpha**2)), x_scale=to_float(can.x_scale), times=tuple(exact_times),
-                      prop=prop, method=chosen, observables=wanted, memory=memory, notes=tuple(notes))
+                      prop=prop, method=chosen, observables=wanted, memory=memory, notes=tuple(notes),
+                      seconds=seconds)
 
     # ------------------------------------------------------------------ running
     def draw(self, setup: _Setup, rng: np.random.Generator) -> Instance:

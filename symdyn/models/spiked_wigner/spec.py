@@ -72,7 +72,7 @@ QUANTITIES: tuple[QuantitySpec, ...] = (
     QuantitySpec("relaxation-time", P("1/(theta + 1/theta - 2) = theta/(theta - 1)^2, the time scale of the "
                                       "approach to the limit above threshold",
                                       r"$1/(\theta + 1/\theta - 2) = \theta/(\theta - 1)^2$, the time scale of the "
-                                      r"approach to the limit above threshold"), ("theta",), False, latex=r"\tau"),
+                                      r"approach to the limit above threshold"), ("theta",), True, latex=r"\tau"),
 )
 
 CITATIONS = cite("bodin_macris_2021", "bbp_2005", "feral_peche_2007", "benaych_georges_nadakuditi_2011",
