@@ -33,6 +33,7 @@ import mpmath as mp
 import sympy as sp
 
 from .results import NumericCheck
+from .tex import Prose
 
 __all__ = ["RELAXATION_TIMES", "round_up", "not_checked", "relaxation_check", "richardson_check", "order_check"]
 
@@ -67,8 +68,9 @@ def relaxation_check(model: Any, params: Any, values: Mapping[str, mp.mpf], *, r
     rate : float
         The relaxation rate: per GD step (``gd=True``; the check time is rounded up to a
         whole step) or per unit of the user's time.
-    rate_text : str
-        The rate as a formula, for the description (e.g. ``"s1 - s+"``).
+    rate_text : str or Prose
+        The rate as a formula, for the description (e.g. ``Prose("s1 - s+", r"s_1 - s_+")``; the LaTeX form is
+        math without the ``$``).
     dps : int
         Precision of the evaluation and of the comparison.
     tolerance : mpf
@@ -77,12 +79,15 @@ def relaxation_check(model: Any, params: Any, values: Mapping[str, mp.mpf], *, r
         Check times beyond this are not evaluated (the result says so).
     """
     n = RELAXATION_TIMES
+    rate_tex = rate_text.latex if isinstance(rate_text, Prose) else r"\mathrm{rate}"
     if gd:
         t_check = math.ceil(n / rate)
-        label = f"GD at k = {t_check} = {n} relaxation steps"
+        label = Prose(f"GD at k = {t_check} = {n} relaxation steps",
+                      f"gradient descent at $k = {t_check}$, {n} relaxation steps")
     else:
         t_check = n / rate
-        label = f"evaluation at t = {n}/({rate_text}) = {t_check:.6g}"
+        label = Prose(f"evaluation at t = {n}/({rate_text}) = {t_check:.6g}",
+                      f"evaluation at $t = {n}/({rate_tex}) = {t_check:.6g}$")
     if not t_check <= max_time:
         return not_checked(f"not checked: the relaxation time is {t_check / n:.3g} (in the user's units), so "
                            "the limit is approached only for t >> that; evaluating there is out of range")
@@ -91,7 +96,8 @@ def relaxation_check(model: Any, params: Any, values: Mapping[str, mp.mpf], *, r
     observed = {k: traj[k][0] for k in observables}
     with mp.workdps(dps):
         dev = max(abs(observed[k] - values[k]) / abs(values[k]) for k in observed)
-    return NumericCheck(description=label + f"; the correction there is below exp(-{n})",
+    return NumericCheck(description=Prose(label + f"; the correction there is below exp(-{n})",
+                                          label.latex + f"; the correction there is below $e^{{-{n}}}$"),
                         times=(t_str,), predicted={k: values[k] for k in observed}, observed=observed,
                         relative_deviation=dev, passed=bool(dev < tolerance))
 
@@ -115,9 +121,19 @@ def richardson_check(model: Any, params: Any, amplitudes: Mapping[str, mp.mpf], 
             observed[name], predicted[name] = extrap, K
             devs.append(abs(extrap - K) / abs(K) if K != 0 else abs(extrap))
         dev = max(devs)
+    symbols = []
+    for name in amplitudes:
+        try:
+            symbol = model.observable(name).latex_of(name)
+        except Exception:   # a model without declarations: the name in words
+            symbol = r"\mathrm{" + name.replace("_", r"\_") + "}"
+        symbols.append(symbol[:-3] if symbol.endswith("(t)") else symbol)
     return NumericCheck(
-        description=(f"Richardson extrapolation of t^{power} m(t) (corrections in 1/t) from t = "
-                     + ", ".join(str(x) for x in ts) + " against the closed-form amplitude"),
+        description=Prose(f"Richardson extrapolation of t^{power} m(t) (corrections in 1/t) from t = "
+                          + ", ".join(str(x) for x in ts) + " against the closed-form amplitude",
+                          f"Richardson extrapolation of $t^{{{power}}}\\, x(t)$ for $x = "
+                          + ", ".join(symbols) + "$ (corrections in $1/t$) from $t = "
+                          + ", ".join(str(x) for x in ts) + "$ against the closed-form amplitude"),
         times=tuple(ts), predicted=predicted, observed=observed, relative_deviation=dev,
         passed=bool(dev < tolerance))
 

@@ -105,7 +105,10 @@ def _param_text(params: "Params", limit: int = 6) -> str:
     for k in given[:limit]:
         symbol = specs[k].latex if k in specs and specs[k].latex else None
         value = readable(params.values[k])
-        out.append(f"${symbol} = {value}$" if symbol and "," not in value else f"{k}={value}")
+        if "," in value:   # a list: (3, 2, 1)
+            value = "(" + ", ".join(value.split(",")) + ")"
+        text = f"${symbol} = {value}$" if symbol else f"{k} = {value}"
+        out.append(text if not symbol or _mathtext_ok(f"{symbol} = {value}") else f"{k} = {value}")
     return ", ".join(out)
 
 

@@ -21,11 +21,13 @@ Bad input is found before any work and before ``out`` is created.
 from __future__ import annotations
 
 import json
+import math
 import platform
+import re
 import shutil
 import tempfile
 import time as _time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -45,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models.base import Model
     from .params import Params
 
-__all__ = ["report", "Report", "ReportContext", "default_example"]
+__all__ = ["report", "Report", "ReportContext", "default_example", "check_summary_tex"]
 
 _GENERIC = {"n": 1000, "seeds": 20, "times": ["1", "2", "5", "10", "20"], "sizes": [250, 500, 1000]}
 
@@ -80,8 +82,21 @@ def _param_symbol(spec: Any, name: str) -> str:
     return f"${spec.latex}$" if spec is not None and spec.latex else ltx.escape(name.replace("_", " "))
 
 
+def _power_of_ten(value: Any) -> str | None:
+    """``10^{-8}`` for the rational 1/100000000 (and its negative); None for other values."""
+    if isinstance(value, sp.Rational) and abs(value.p) == 1 and value.q >= 10 ** 4:
+        k = len(str(value.q)) - 1
+        if value.q == 10 ** k:
+            return ("-" if value.p < 0 else "") + f"10^{{-{k}}}"
+    return None
+
+
 def _value_tex(value: Any) -> str:
-    return ltx.inline(value) if isinstance(value, sp.Basic) else ltx.escape(str(value))
+    if _power_of_ten(value) is not None:
+        return "$" + _power_of_ten(value) + "$"
+    if isinstance(value, sp.Basic):
+        return ltx.inline(value)
+    return r"$\infty$" if str(value) in ("inf", "oo") else ltx.escape(str(value))
 
 
 def _params_text(model: "Model", params: "Params") -> str:
@@ -93,7 +108,8 @@ def _params_text(model: "Model", params: "Params") -> str:
             continue
         spec, value = specs.get(name), params.values[name]
         if spec is not None and spec.latex and isinstance(value, sp.Basic):
-            out.append(f"${spec.latex} = {sp.sstr(value) if value.is_Rational else ltx.latex(value)}$")
+            text = _power_of_ten(value) or (sp.sstr(value) if value.is_Rational else ltx.latex(value))
+            out.append(f"${spec.latex} = {text}$")
         else:
             out.append(f"{_param_symbol(spec, name)} = {_value_tex(value)}")
     return ", ".join(out)
@@ -137,16 +153,68 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", 
 _SUBSCRIPTS = {"plus": "+", "minus": "-", "star": "*"}
 
 
+def _symbol_head(word: str) -> tuple[str, str] | None:
+    """A word that is a symbol: ``theta`` -> (``\\theta``, ""), ``T0`` -> (``T``, ``0``), ``s1`` -> (``s``, ``1``)."""
+    base = word.rstrip("0123456789")
+    digits = word[len(base):]
+    if base in _GREEK:
+        return "\\" + base, digits
+    if len(base) == 1 and base.isalpha():
+        return base, digits
+    return None
+
+
 def _key_tex(key: str) -> str:
-    """A value's key as a symbol: ``zeta_u`` -> ``\\zeta_{u}``, ``s1`` -> ``s_{1}``, ``lambda_star`` -> ``\\lambda_{*}``."""
-    base, _, sub = key.partition("_")
-    if not sub and base[-1:].isdigit():
-        base, sub = base.rstrip("0123456789"), base[len(base.rstrip("0123456789")):]
-    head = "\\" + base if base in _GREEK else (base if len(base) == 1 else r"\mathrm{" + base + "}")
-    if not sub:
-        return head
-    sub = _SUBSCRIPTS.get(sub, sub if len(sub) == 1 or sub.isdigit() else r"\mathrm{" + sub + "}")
-    return head + "_{" + sub + "}"
+    """A value's key as LaTeX: a symbol in math (``zeta_u`` -> ``$\\zeta_{u}$``, ``s1`` -> ``$s_{1}$``,
+    ``lambda_star`` -> ``$\\lambda_{*}$``, ``T0_upper`` -> ``$T_{0,\\mathrm{upper}}$``), else words whose symbol
+    words are math (``stability_margin`` -> ``stability margin``, ``spec_T0`` -> ``spec $T_{0}$``)."""
+    words = key.split("_")
+    head = _symbol_head(words[0])
+    if head is None:
+        out = []
+        for w in words:
+            h = _symbol_head(w)
+            out.append(ltx.escape(w) if h is None or len(w) == 1 and w in "aI" else
+                       "$" + h[0] + (f"_{{{h[1]}}}" if h[1] else "") + "$")
+        return " ".join(out)
+    symbol, digits = head
+    subs, text = [digits] if digits else [], []
+    for w in words[1:]:
+        if w in _SUBSCRIPTS or len(w) == 1 or w.isdigit() or w in _GREEK:
+            subs.append(_SUBSCRIPTS.get(w, "\\" + w if w in _GREEK else w))
+        else:
+            text.append(w)
+    if text:
+        subs.append(r"\mathrm{" + r"\ ".join(text) + "}")
+    return "$" + symbol + ("_{" + ",".join(subs) + "}" if subs else "") + "$"
+
+
+def _indexed(latex: str, index: str | None, params: Any) -> str:
+    """A quantity's symbol at the index value of *params* (``t_{k+1} - t_k`` at ``k = 2`` -> ``t_{3} - t_2``)."""
+    if not latex or index is None or params is None or params.get(index) is None:
+        return latex
+    text = re.sub(r"(?<![A-Za-z\\])" + re.escape(index) + r"(?![A-Za-z])", str(params.get(index)), latex)
+    return re.sub(r"\{(\d+)\s*([+-])\s*(\d+)\}",
+                  lambda m: "{" + str(int(m.group(1)) + (1 if m.group(2) == "+" else -1) * int(m.group(3))) + "}", text)
+
+
+def _family(keys: Sequence[str]) -> bool:
+    """Keys that are the members of one indexed symbol (``c_1, c_2, c_3``)."""
+    stems = {re.sub(r"_?\d+$", "", k) for k in keys}
+    return len(keys) > 1 and len(stems) == 1 and all(re.search(r"\d$", k) for k in keys)
+
+
+def _needed(pspecs: Mapping[str, Any], params: "Params", needs: Sequence[str]) -> list[str]:
+    """The inputs in *needs* that *params* lacks, as LaTeX (``a|b``: either one; missing only if both are)."""
+    out = []
+    for need in needs:
+        options = need.split("|")
+        if any(params.get(o) is not None for o in options):
+            continue
+        out.append(" or ".join(
+            f"{_param_symbol(pspecs.get(o), o)} ({ltx.typeset(pspecs[o].meaning)})" if o in pspecs else ltx.escape(o)
+            for o in options))
+    return out
 
 
 def _boundaries_section(model: "Model", params: "Params", items: Sequence[tuple[str, Any, str]],
@@ -154,25 +222,33 @@ def _boundaries_section(model: "Model", params: "Params", items: Sequence[tuple[
     rows, missing = [], []
     pspecs = {s.name: s for s in model.parameter_specs}
     for name, b, err in items:
-        spec = model.quantity(name.split(" (", 1)[0])   # "learning-time (k=2)": a member of an indexed quantity
-        words = ltx.escape(name.replace("-", " "))
+        qname, _, member = name.partition(" (")    # "learning-time (k=2)": a member of an indexed quantity
+        spec = model.quantity(qname)
+        words = ltx.escape(qname.replace("-", " "))
+        if member:
+            index, _, i = member.rstrip(")").partition("=")
+            words += f" (${index} = {i}$)"
         if b is None:
-            absent = [n for n in spec.needs if params.get(n) is None]
+            absent = _needed(pspecs, params, spec.needs)
             if absent:
-                why = "it needs " + ", ".join(
-                    f"{_param_symbol(pspecs.get(n), n)} ({ltx.typeset(pspecs[n].meaning) if n in pspecs else ''})"
-                    for n in absent) + ", which is not given"
+                why = ("it needs " + ", ".join(absent) + (", which is" if len(absent) == 1 else ", which are")
+                       + " not given")
+            elif isinstance(err, ltx.Prose):
+                why = err.latex
             else:
                 why = "it is not defined for these parameters"
-            missing.append(r"\item " + words + " " + ("$" + spec.latex + "$" if spec.latex else "") + ": " + why + ".")
+            missing.append(r"\item " + words + (" $" + spec.latex + "$" if spec.latex else "") + ": " + why + ".")
             continue
-        for key, value in b.values.items():
+        family = _family(list(b.values))
+        for j, (key, value) in enumerate(b.values.items()):
             exact = b.exact.get(key)
-            symbol = spec.latex if spec.latex and len(b.values) == 1 else _key_tex(key)
-            rows.append([words, "$" + symbol + "$", ltx.inline(exact) if exact is not None else "--",
+            symbol = ("$" + _indexed(spec.latex, spec.index, b.params) + "$" if spec.latex and j == 0 and not family
+                      else _key_tex(key))
+            rows.append([words if j == 0 else "", symbol, ltx.inline(exact) if exact is not None else "--",
                          ltx.number(value, min(dps, 20))])
     body = ltx.table(["quantity", "symbol", "closed form", "value"], rows, "lllr",
-                     f"Values to {min(dps, 20)} significant digits.")
+                     f"Values to {min(dps, 20)} significant digits; a quantity with several values lists them on "
+                     "consecutive rows, its main value first.")
     if missing:
         body += "\n\nNot computed:\n\\begin{itemize}\n" + "\n".join(missing) + "\n\\end{itemize}"
     return ltx.Section("Boundaries and constants", body)
@@ -206,6 +282,8 @@ def _limit_section(model: "Model", lim: Any, err: str, dps: int) -> ltx.Section:
 
 #: Observables per table of the trajectory section (more are split over several tables).
 TABLE_COLUMNS = 4
+#: Rows per table of the check section (a table does not break across pages: more rows continue in another).
+TABLE_ROWS = 40
 
 
 def _trajectory_section(model: "Model", traj: Any, fig: str | None) -> ltx.Section:
@@ -271,11 +349,14 @@ def _check_section(model: "Model", res: "CheckResult", sign_fig: str | None) -> 
     tname = "$" + res.time_name + "$"
     label = r"\refstepcounter{table}\label{tab:rows}Table~\thetable: theory against the simulation, row by row."
     if tolerant:
-        body.append(ltx.table(["obs.", tname, "theory", "mean", "max dev.", "tolerance", "test"], rows, "lrrrrll",
-                              label))
+        header, align = ["obs.", tname, "theory", "mean", "max dev.", "tolerance", "test"], "lrrrrll"
     else:
-        body.append(ltx.table(["obs.", tname, "theory", "mean", "s.e.", "$z$", "$p_{\\mathrm{Holm}}$", "test"], rows,
-                              "lrrrrrrl", label))
+        header, align = ["obs.", tname, "theory", "mean", "s.e.", "$z$", "$p_{\\mathrm{Holm}}$", "test"], "lrrrrrrl"
+    parts = max(1, -(-len(rows) // TABLE_ROWS))   # a table does not break across pages: continue it, in equal parts
+    size = -(-len(rows) // parts) if rows else 1
+    for start in range(0, max(len(rows), 1), size):
+        body.append(ltx.table(header, rows[start:start + size], align,
+                              label if start == 0 else r"Table~\ref{tab:rows}, continued."))
     if res.caveats:
         body.append("Caveats:\n\\begin{itemize}\n" + "\n".join(r"\item " + ltx.typeset(c) for c in res.caveats)
                     + "\n\\end{itemize}")
@@ -341,8 +422,12 @@ def _test_text(res: "CheckResult", verdict: str) -> str:
     from .check import Tolerance
 
     if isinstance(res.comparison, Tolerance):
-        return (ltx.escape("Comparison: " + res.comparison.describe(res.trials) + ".")
-                + f" Verdict: {verdict}.")
+        c = res.comparison
+        each = (r"with $a$ and $r$ set per observable (the tolerance column of Table~\ref{tab:rows})" if c.per_name
+                else f"with $a = {c.abs:g}$ and $r = {c.rel:g}$")
+        return (f"Comparison: every trial within $a + r\\,|p|$ of its prediction $p$, {each}, plus the "
+                f"prediction's own error estimate; a deterministic comparison over {res.trials} "
+                f"trial{'s' if res.trials != 1 else ''}, with no false-alarm rate. Verdict: {verdict}.")
     paired = getattr(res.comparison, "name", "") == "paired"
     stat = ("the mean per-trial residual $\\bar d = \\overline{x_i - x_{i,\\mathrm{theory}}}$ against its standard "
             "error $\\hat s$ (per-trial predictions), $z = \\bar d/\\hat s$" if paired else
@@ -352,6 +437,35 @@ def _test_text(res: "CheckResult", verdict: str) -> str:
             f"family-wise level {res.level:g} (valid under any dependence between the rows, which share trials). "
             f"Verdict: {verdict} (smallest Holm-adjusted $p$ = {ltx.number(res.min_p_adjusted, 3)}, "
             f"largest $|z|$ = {ltx.number(res.max_abs_z, 3)}).")
+
+
+def check_summary_tex(model: "Model", res: "CheckResult") -> str:
+    """A check's verdict and its statistic as one LaTeX sentence (the report's form of ``CheckResult.summary``).
+
+    For the sections a model adds to its report (``Model.report_sections``).
+    """
+    from .check import Tolerance
+    from .check._check import _ratio
+
+    if res.verdict == "inconclusive":
+        return "no row could be tested"
+    verdict = "the theory agrees with the simulation" if res.passed else r"the theory \textbf{disagrees} with the simulation"
+    n_rej = len(res.rejected_rows)
+    rejected = f", {n_rej} row{'s' if n_rej != 1 else ''} rejected" if n_rej else ""
+
+    def where(row) -> str:
+        symbol = "$" + _bare(observable_tex(model, row.observable)) + "$"
+        return symbol + ("" if row.t is None else f" at ${res.time_name} = {row.t}$")
+
+    if isinstance(res.comparison, Tolerance):
+        worst = max(res.tested_rows, key=_ratio)
+        return (f"{verdict} within the stated tolerances over {len(res.tested_rows)} rows and {res.trials} "
+                f"trial{'s' if res.trials != 1 else ''} (largest deviation relative to its tolerance "
+                f"{ltx.number(_ratio(worst), 3)}, for {where(worst)}){rejected}")
+    worst = max(res.tested_rows, key=lambda r: abs(r.z) if math.isfinite(r.z) else -1.0)
+    return (f"{verdict} at family-wise level {res.level:g} (Holm over {len(res.tested_rows)} rows): smallest "
+            f"adjusted $p$ = {ltx.number(res.min_p_adjusted, 3)}, largest $|z|$ = {ltx.number(abs(worst.z), 3)} "
+            f"(for {where(worst)}){rejected}")
 
 
 def _expected_text(conv: Any) -> str:
@@ -534,8 +648,18 @@ def _sections(ctx: ReportContext, example_note: str, command: str) -> list[ltx.S
     sections += list(model.report_sections(ctx))
     ctx.timings["model sections"] = _time.perf_counter() - t0
     ctx.timings["total"] = sum(v for k, v in ctx.timings.items() if k != "total")
+    if ctx.figures and sections:
+        sections[-1] = _flush_floats(sections[-1])
     sections.append(_repro_section(command, _settings_text(s), ctx.timings))
     return sections
+
+
+def _flush_floats(sec: ltx.Section) -> ltx.Section:
+    """The section with ``\\clearpage`` at its end: figures still floating are set before the next section (the
+    reproducibility section), not after it."""
+    if sec.subsections:
+        return replace(sec, subsections=sec.subsections[:-1] + (_flush_floats(sec.subsections[-1]),))
+    return replace(sec, body=sec.body + "\n\n\\clearpage")
 
 
 def _settings_text(s: Mapping[str, Any]) -> dict[str, str]:
@@ -554,7 +678,7 @@ def _abstract(ctx: ReportContext) -> str:
         verdict = {"agree": "agrees with", "disagree": "disagrees with", "inconclusive": "could not be tested against"}
         text += (ltx.escape(f"The theory {verdict[res.verdict]} finite-size simulations (")
                  + "$" + " \\times ".join(str(v) for v in res.sizes.values()) + "$"
-                 + ltx.escape(f", {res.trials} seeds)"
+                 + ltx.escape(f", {res.trials} seed{'s' if res.trials != 1 else ''})"
                               + (f" at family-wise level {res.level:g}" if res.comparison.name != "tolerance"
                                  else " within the stated tolerances")))
         if res.convergence is not None:

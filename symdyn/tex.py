@@ -615,13 +615,14 @@ def code(text: str) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str, caption: str = "") -> str:
-    lines = [r"\begin{center}", r"\small", r"\begin{tabular}{" + align + "}", r"\hline",
-             " & ".join(header) + r" \\", r"\hline"]
+    """A centred table with its caption below it, in one box (a page break never separates them)."""
+    lines = [r"\begin{center}", r"\begin{minipage}{\linewidth}", r"\centering", r"\small",
+             r"\begin{tabular}{" + align + "}", r"\hline", " & ".join(header) + r" \\", r"\hline"]
     lines += [" & ".join(r) + r" \\" for r in rows]
     lines += [r"\hline", r"\end{tabular}"]
     if caption:
         lines.append(r"\\[2pt] \parbox{0.92\linewidth}{\footnotesize " + caption + "}")
-    lines.append(r"\end{center}")
+    lines += [r"\end{minipage}", r"\end{center}"]
     return "\n".join(lines)
 
 

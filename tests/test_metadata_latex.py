@@ -28,14 +28,38 @@ def _metadata(model):
 SHIPPED = [n for n in available_models() if sd.model(n).__module__.startswith("symdyn.")]
 
 
-# their metadata is being typeset (Prose forms): pending
-_PENDING = {"deep-factorization", "matrix-sensing"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="metadata not yet "
-                                               "typeset")) if n in _PENDING else n for n in SHIPPED])
+@pytest.mark.parametrize("name", SHIPPED)
 def test_every_metadata_string_with_mathematics_has_a_latex_form(name):
     """Every model that ships with the package (models registered by tests are examples of the interface)."""
     model = sd.model(name)
     plain = [what for what, text in _metadata(model) if MATH.search(text) and not isinstance(text, Prose)]
     assert not plain, f"{name}: give these a LaTeX form (symdyn.tex.Prose): {plain}"
+
+
+def test_the_latex_forms_of_all_shipped_models_compile(tmp_path):
+    """The LaTeX forms are LaTeX: every one of them, set in one document, compiles with pdflatex."""
+    import shutil
+
+    from symdyn import tex
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is needed")
+    items = []
+    for name in SHIPPED:
+        for what, text in _metadata(sd.model(name)):
+            if isinstance(text, Prose):
+                assert text.latex.count("$") % 2 == 0, f"{name} {what}: unbalanced $"
+                items.append(r"\item " + tex.escape(f"{name} {what}: ") + text.latex)
+    body = "\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}"
+    tex.compile_pdf(tex.document("metadata", [tex.Section("All", body)]), tmp_path, runs=1)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_observable_and_event_symbol_typesets_in_mathtext(name):
+    """Plot labels use the symbols (symdyn.plot.mathtext falls back to the plain name where matplotlib cannot
+    typeset one: ``\\ge`` it cannot, ``\\geq`` it can)."""
+    from symdyn.plot import _mathtext_ok
+
+    model = sd.model(name)
+    specs = list(model.observable_specs) + list(getattr(model, "event_specs", ()))
+    assert not [s.name for s in specs if s.latex and not _mathtext_ok(s.latex)]

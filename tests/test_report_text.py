@@ -24,7 +24,8 @@ def _referee_problems(text: str) -> list[str]:
     problems = []
     for pattern, what in [(r"\^", "raw ^"), (r"_", "raw _"), (r"texttt|\\", "LaTeX source"), ("\u02c6", "^ accent"),
                           ("\u02dc", "~ accent"), (r"\*\*", "Python power"), (r"e\.g\. \w+=", "CLI hint"),
-                          (r"=VALUE|missing parameter", "CLI message"), (r"(?<![\w-])--[a-z]", "CLI option")]:
+                          (r"=VALUE|missing parameter", "CLI message"), (r"(?<![\w-])--[a-z]", "CLI option"),
+                          (r"(?<![\w-])(alpha|beta|theta|lambda0?|sigma|zeta|kappa|eta|tau|eps)(?![\w-])", "ASCII Greek")]:
         for m in re.finditer(pattern, body):
             problems.append(f"{what}: ...{body[max(0, m.start() - 40):m.end() + 40]!r}...")
     return problems
@@ -69,6 +70,41 @@ def test_report_text_has_no_raw_ascii_math_or_cli_messages(tmp_path, name):
     assert "source" in text and "15 shown" not in text
 
 
+def _long_tables(tex: str, rows: int) -> list[int]:
+    """The row counts of the tables longer than *rows* (a tabular does not break across pages)."""
+    return [n for n in (t.count("\\\\") - 1 for t in re.findall(r"\\begin\{tabular\}.*?\\end\{tabular\}", tex, re.S))
+            if n > rows]
+
+
+@pytest.mark.parametrize("name", ["matrix-sensing", "deep-factorization"])
+def test_built_in_report_of_the_factorization_models_reads_clean(tmp_path, name):
+    """The built-in example (with the model's own sections: learning steps, staircases, intervals, the perturbed
+    target, the phase diagram, the preset) reads as mathematics; every figure is numbered, labelled and referenced,
+    and no table is longer than a page."""
+    from symdyn.report import TABLE_ROWS
+
+    _require_tools()
+    rep = report(_without_derivation(sd.model(name)), None, out=tmp_path / "r")
+    assert rep.pdf is not None, rep.notes
+    text = _pdf_text(rep.pdf)
+    assert not _referee_problems(text), "\n".join(_referee_problems(text)[:10])
+    tex = (tmp_path / "r" / "report.tex").read_text()
+    assert not _escaped_ascii_math(tex), _escaped_ascii_math(tex)[:5]
+    figures = re.findall(r"\\begin\{figure\}.*?\\end\{figure\}", tex, re.S)
+    labels = [re.search(r"\\label\{(fig:[\w-]+)\}", f) for f in figures]
+    assert len(figures) >= 3 and all(labels), "every figure has a label"
+    assert all(r"\ref{" + m.group(1) + "}" in tex for m in labels), "every figure is referenced in the text"
+    assert len(re.findall(r"Figure \d+:", text)) == len(figures)
+    body = text.split("Reproducibility")[0]
+    assert all(f"Figure {i}:" in body for i in range(1, len(figures) + 1)), "the figures come before Reproducibility"
+    assert not _long_tables(tex, TABLE_ROWS), _long_tables(tex, TABLE_ROWS)
+
+
+def test_long_tables_are_found():
+    tex = "\\begin{tabular}{l}\na \\\\\n" + "x \\\\\n" * 5 + "\\end{tabular}"
+    assert _long_tables(tex, 4) == [5] and not _long_tables(tex, 5)
+
+
 @pytest.mark.slow
 def test_full_report_with_the_derivation_reads_clean(tmp_path):
     _require_tools()
@@ -81,7 +117,8 @@ def test_the_check_finds_what_it_looks_for():
     bad = ("X = theta u v^T + Z with sigma_n; \\texttt{x}; 2**(3/4); hitting-time: missing parameter level, "
            "e.g. level=VALUE; use --method gram")
     found = " ".join(_referee_problems(bad))
-    for what in ("raw ^", "raw _", "LaTeX source", "Python power", "CLI hint", "CLI message", "CLI option"):
+    for what in ("raw ^", "raw _", "LaTeX source", "Python power", "CLI hint", "CLI message", "CLI option",
+                 "ASCII Greek"):
         assert what in found
     assert not _referee_problems("A well-typeset line: θ⁴ > c, p × n, e−t(s1 −s+ ), 95% (n = 2000). Reproducibility "
                                  "--out a_b")

@@ -29,6 +29,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from ...bibliography import ENTRIES
 from ...derive import Agree, AllOf, Derivation, Numeric, Points, Step, Symbolic
 from ...tex import latex
 from . import closed_forms as cf
@@ -670,34 +671,14 @@ def _noise_fit(point: Mapping) -> float:
 
 _INTRO = r"""
 Gradient descent on $W = W_N\cdots W_1$ from $W_j(0) = \alpha I$ fits $\hat W = W^\star + E$ with the loss
-$\frac12\|W_N\cdots W_1 - \hat W\|_F^2$ \cite{chou_wang_2026, cgmr_2020, arora_2019}. The layers stay equal polynomials in
-$\hat W$, so every eigenvalue of the product follows a scalar law whose times have closed forms; the low-rank
-interval $[T_0, T_1]$, its spectral condition and its persistence under the perturbation follow. Every step states
-one identity and records how symdyn verified it.
+$\frac12\|W_N\cdots W_1 - \hat W\|_F^2$ \cite{chou_wang_2026, chou_gieshoff_maly_rauhut_2024,
+arora_cohen_hu_luo_2019}. The layers stay equal polynomials in $\hat W$, so every eigenvalue of the product follows
+a scalar law whose times have closed forms; the low-rank interval $[T_0, T_1]$, its spectral condition and its
+persistence under the perturbation follow. Every step states one identity and records how symdyn verified it.
 """
 
-_BIB = r"""
-@article{chou_wang_2026,
-  author = {Chou, Hung-Hsu and Wang, J.},
-  title = {Implicit Regularization in Perturbed Deep Matrix Factorization: Spectral Conditions and Stability},
-  journal = {arXiv:2605.28613},
-  year = {2026}
-}
-
-@article{cgmr_2020,
-  author = {Chou, Hung-Hsu and Gieshoff, Carsten and Maly, Johannes and Rauhut, Holger},
-  title = {Gradient descent for deep matrix factorization: Dynamics and implicit bias towards low rank},
-  journal = {arXiv:2011.13772},
-  year = {2020}
-}
-
-@inproceedings{arora_2019,
-  author = {Arora, Sanjeev and Cohen, Nadav and Hu, Wei and Luo, Yuping},
-  title = {Implicit Regularization in Deep Matrix Factorization},
-  booktitle = {Advances in Neural Information Processing Systems},
-  year = {2019}
-}
-"""
+#: The derivation's references (the keys its introduction cites), from the shared bibliography.
+_REFERENCES = ("chou_wang_2026", "chou_gieshoff_maly_rauhut_2024", "arora_cohen_hu_luo_2019")
 
 
 @lru_cache(maxsize=1)
@@ -708,5 +689,5 @@ def derivation() -> Derivation:
         "Deep matrix factorization from the identity initialization: a verified derivation",
         tuple(_steps()),
         introduction=_INTRO,
-        bibliography=_BIB,
+        bibliography="\n\n".join(ENTRIES[k].bibtex.strip() for k in _REFERENCES),
     )

@@ -30,6 +30,7 @@ import sympy as sp
 
 from ...numeric.adaptive import Plan, evaluate_times, two_precision_method
 from ...results import Trajectory
+from ...tex import Prose
 from . import closed_forms as cf
 from . import steps as st_
 from .canonical import Canonical, canonical
@@ -133,15 +134,26 @@ class DeepKernel:
         return out
 
 
-def _method(can: Canonical) -> str:
+def _method(can: Canonical) -> Prose:
     if can.eta is None:
-        law = "gradient flow: closed forms (logistic for N = 2, inverse of F_N by Newton in logit(lambda/s))"
+        law = Prose("gradient flow: closed forms (logistic for N = 2, inverse of F_N by Newton in logit(lambda/s))",
+                    r"gradient flow: closed forms (logistic for $N = 2$, the inverse of $F_N$ by Newton's method in "
+                    r"$\mathrm{logit}(\lambda/s)$)")
     elif can.gd_theory == "recursion":
-        law = "GD: the exact scalar recursion w <- w + eta w^(N-1)(s - w^N) (gmpy2 mpfr, gap without cancellation)"
+        law = Prose("GD: the exact scalar recursion w <- w + eta w^(N-1)(s - w^N) (gmpy2 mpfr, gap without "
+                    "cancellation)", r"gradient descent: the exact scalar recursion "
+                    r"$w \leftarrow w + \eta\, w^{N-1}(s - w^N)$ (arbitrary-precision floating point, the gap "
+                    r"$s - w^N$ without cancellation)")
     else:
-        law = "GD: the flow at the modified-equation step n = T/eta + (1/2) log(g(lambda)/g(lambda0)) (Newton)"
-    return (f"decoupled dynamics W = Q diag(lambda_i) Q^T in the eigenbasis of W^; {law}; "
-            + two_precision_method().replace("v(dps", "v(dps + extra"))
+        law = Prose("GD: the flow at the modified-equation step n = T/eta + (1/2) log(g(lambda)/g(lambda0)) (Newton)",
+                    r"gradient descent: the flow at the modified-equation step "
+                    r"$n = T/\eta + \frac12\log(g(\lambda)/g(\lambda_0))$ (Newton's method)")
+    two = two_precision_method()
+    return Prose(f"decoupled dynamics W = Q diag(lambda_i) Q^T in the eigenbasis of W^; {law}; "
+                 + two.replace("v(dps", "v(dps + extra"),
+                 r"decoupled dynamics $W = Q\,\mathrm{diag}(\lambda_i)\,Q^\top$ in the eigenbasis of $\hat W$; "
+                 + law.latex + "; " + two.latex.replace("v(d +", "v(d + e +") + " and $e$ the extra digits the "
+                 "time needs")
 
 
 def evaluate(model: Any, params: Any, times: Sequence[Any], *, dps: int = 30, observables: Sequence[str] | None = None,
@@ -162,7 +174,10 @@ def evaluate(model: Any, params: Any, times: Sequence[Any], *, dps: int = 30, ob
     run = evaluate_times(kernel, [(t, t) for t in ts], names, dps=dps, progress=progress)
     notes = list(run.notes)
     if can.perturbed:
-        notes.append(f"targets lam_hat: the eigenvalues of W^ = W* + E ({can.perturbation.method})")
+        how = ("given exactly, with the eigenvectors of $W^*$" if can.perturbation.noise_seed is None else
+               "$E$ a symmetrised GOE draw scaled to the given norm, spectrum in double precision")
+        notes.append(Prose(f"targets lam_hat: the eigenvalues of W^ = W* + E ({can.perturbation.method})",
+                           rf"targets $\hat\lambda_i$: the eigenvalues of $\hat W = W^* + E$ ({how})"))
     return Trajectory(model=model.name, params=params, dps=dps, times=tuple(ts), time_name=model.time_name(params),
                       observables=run.values, method=_method(can), nodes=run.orders, converged=run.converged,
                       notes=tuple(notes))

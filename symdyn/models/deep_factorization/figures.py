@@ -28,6 +28,7 @@ import sympy as sp
 from matplotlib.figure import Figure
 
 from ... import tex as ltx
+from ...check import observable_tex
 from ...errors import SymdynError
 from . import interval as iv
 from . import perturbation as pt
@@ -83,13 +84,14 @@ def trajectory_figure(steps: Sequence[int], theory: dict[str, Sequence[float]], 
         if a < hi:
             for j, axx in enumerate(axes):
                 axx.axvspan(a, hi, color=col, alpha=0.12, lw=0,
-                            label=f"rank-{k} interval [T0({k}), T1({k}))" if j == 0 else None)
+                            label=(f"rank-{k} interval $[\\tilde T_0({k}), \\tilde T_1({k}))$" if weyl else
+                                   f"rank-{k} interval $[T_0({k}), T_1({k}))$") if j == 0 else None)
     for k, a, b in weyl:
         col = _COLORS[(k - 1) % len(_COLORS)]
         if math.isfinite(a) and a <= xmax * 1.02:
-            ax.axvline(a, color=col, ls="--", lw=1.0, label=f"Weyl: T0~({k}) <= {a:.0f}")
+            ax.axvline(a, color=col, ls="--", lw=1.0, label=f"Weyl: $\\tilde T_0({k}) \\leq {a:.0f}$")
         if math.isfinite(b) and 0 < b <= xmax * 1.02:
-            ax.axvline(b, color=col, ls=":", lw=1.2, label=f"Weyl: T1~({k}) >= {b:.0f}")
+            ax.axvline(b, color=col, ls=":", lw=1.2, label=f"Weyl: $\\tilde T_1({k}) \\geq {b:.0f}$")
     names = [n for n in theory if n.startswith("lambda_")]
     for j, name in enumerate(names):
         col = _COLORS[j % len(_COLORS)] if j < 6 else "0.55"
@@ -111,13 +113,13 @@ def trajectory_figure(steps: Sequence[int], theory: dict[str, Sequence[float]], 
         ax2.plot(es, et, color="black", lw=1.3, label=r"theory $\|W_n - W^*\|_F$ (decoupled recursion)")
         ax2.plot(ss, sv, "o", ms=3.2, mfc="none", mec="black", mew=0.8, label="full-matrix GD")
         ax2.plot([argmin], [minimum], "*", ms=11, color=_COLORS[1], mec="black",
-                 label=f"early-stopping optimum {minimum:.4g} at n = {argmin}")
-        ax2.axhline(trunc, color=_COLORS[2], ls="--", lw=1.0, label=rf"$\|\hat W_r - W^*\|_F$ = {trunc:.4g} (spec B8)")
+                 label=f"early-stopping optimum ${minimum:.4g}$ at $n = {argmin}$")
+        ax2.axhline(trunc, color=_COLORS[2], ls="--", lw=1.0, label=rf"$\|\hat W_r - W^*\|_F = {trunc:.4g}$ (spec B8)")
         ax2.set_ylabel(r"$\|W_n - W^*\|_F$")
         ax2.set_yscale("log")
         ax2.grid(True, alpha=0.25)
         ax2.legend(fontsize=6.5, loc="upper right", framealpha=0.85)
-    axes[-1].set_xlabel("GD step n")
+    axes[-1].set_xlabel("gradient-descent step $n$")
     axes[-1].set_xlim(0, xmax * 1.02)
     fig.tight_layout()
     return fig
@@ -146,9 +148,10 @@ def phase_diagram(alphas: Sequence[float], noises: Sequence[float], lengths: Seq
                       alpha=0.6)
         ax.plot(alphas, weyl, color="white", lw=2.6)
         ax.plot(alphas, weyl, color="black", lw=1.4, marker="o", ms=3,
-                label="Weyl bound: nonempty for every E with ||E|| below")
+                label=r"Weyl bound: nonempty for every $E$ with $\|E\|$ below")
         ax.plot([], [], color="0.45", lw=6, alpha=0.9, label="interval empty (condition fails)")
-        ax.plot([], [], color="#fdae6b", lw=6, label="T1 = inf by convention (lambda0 >= eps lam_2)")
+        ax.plot([], [], color="#fdae6b", lw=6,
+                label=r"$T_1 = \infty$ by convention ($\lambda_0 \geq \varepsilon\hat\lambda_2$)")
         ax.set_xscale("log")
         ax.set_xlabel(r"$\alpha$ (initial scale per layer)")
         ax.set_ylim(min(noises), max(noises))
@@ -170,7 +173,8 @@ def arora_figure(steps: np.ndarray, singular: np.ndarray, intervals: Sequence[tu
     for k, a, b in intervals:
         col = _COLORS[(k - 1) % len(_COLORS)]
         ax.axvspan(a, min(b, xmax), color=col, alpha=0.14, lw=0,
-                   label=f"predicted [T0({k}), T1({k})) = [{a:.0f}, " + ("inf" if math.isinf(b) else f"{b:.0f}") + ")")
+                   label=f"predicted $[T_0({k}), T_1({k})) = [{a:.0f}, "
+                   + ("\\infty" if math.isinf(b) else f"{b:.0f}") + ")$")
     for k, a, b in measured:
         col = _COLORS[(k - 1) % len(_COLORS)]
         ax.axvline(a, color=col, lw=0.9, ls="-")
@@ -179,8 +183,8 @@ def arora_figure(steps: np.ndarray, singular: np.ndarray, intervals: Sequence[tu
     for j in range(min(top, singular.shape[1])):
         ax.plot(steps, singular[:, j], color="black" if j < 5 else "0.55", lw=1.3 if j < 5 else 1.0)
     ax.plot([], [], color="black", lw=1.3, label="top singular values (full-matrix GD)")
-    ax.plot([], [], color="0.3", lw=0.9, label="simulated T0(k) (solid), T1(k) (dashed)")
-    ax.set_xlabel("GD step n")
+    ax.plot([], [], color="0.3", lw=0.9, label="simulated $T_0(k)$ (solid), $T_1(k)$ (dashed)")
+    ax.set_xlabel("gradient-descent step $n$")
     ax.set_ylabel("singular values of $W_N \\cdots W_1$")
     ax.set_xlim(0, xmax)
     ax.grid(True, alpha=0.25)
@@ -228,7 +232,8 @@ def _interval_table(model, params, r: int) -> tuple[str, list[tuple[int, float, 
     if flow is not None:
         head += ["flow $T_1 - T_0$", "asymptotic"]
     table = ltx.table(head, rows, "r" * len(head),
-                      "Exact first-hitting GD steps of the scalar recursion (proved counts), the modified-equation "
+                      "\\refstepcounter{table}\\label{tab:deep-intervals}Table~\\thetable: "
+                      "exact first-hitting GD steps of the scalar recursion (proved counts), the modified-equation "
                       "estimates $\\lceil T/\\eta + \\frac12\\log(g(w_1)/g(w_0))\\rceil$, and, for the gradient flow "
                       "(no $\\eta$), the exact interval length in flow time against its $\\alpha \\to 0$ expansion "
                       "(error $O(\\alpha^2)$).")
@@ -264,25 +269,27 @@ def _noiseless_section(model, ctx, params) -> ltx.Section:
     sim = _simulate_dense(model, params, steps[::3], obs)
     simd = {o: (np.array([float(t) for t in sim.times]), sim.values[o][0]) for o in obs}
     fig = trajectory_figure(steps, theory, simd, spans, targets=[float(v) for v in can.lam_hat[:r + 1]],
-                            title=f"deep-factorization: N={can.N}, sigma=({', '.join(str(v) for v in can.sigma)}), "
-                                  f"d={d}, alpha={can.alpha}, eta={can.eta}, eps={can.eps_learn}")
+                            title=f"$N = {can.N}$, $\\sigma = ({', '.join(str(v) for v in can.sigma)})$, $d = {d}$, "
+                                  f"$\\alpha = {can.alpha}$, $\\eta = {can.eta}$, $\\varepsilon = {can.eps_learn}$")
     path = ctx.out / "deep-intervals.png"
     fig.savefig(path, dpi=150, bbox_inches="tight")
     ctx.figures["deep-intervals"] = path
     body = [("Every eigenvalue of the product follows its own scalar recursion (the layers stay equal "
              "polynomials in $\\hat W$), so the low-rank intervals $[T_0(k), T_1(k))$ are exact step counts. "
              "On $[T_0(k), T_1(k))$ the top $k$ eigenvalues are within $\\varepsilon$ of their targets and the "
-             "others below $\\varepsilon\\,\\hat\\lambda_{k+1}$."),
+             "others below $\\varepsilon\\,\\hat\\lambda_{k+1}$. Table~\\ref{tab:deep-intervals} lists them and "
+             "Figure~\\ref{fig:deep-intervals} shades them on the trajectories."),
             table,
-            ltx.figure(path.name, "Eigenvalues of the product over GD steps: the exact recursion (lines) and "
-                                  "full-matrix GD (circles, every third point), with the rank-$k$ intervals "
-                                  "$[T_0(k), T_1(k))$ shaded (the last one extends to infinity); dotted lines: the "
-                                  "targets.")]
+            ltx.figure(path.name, "Eigenvalues of the product over gradient-descent steps: the exact recursion "
+                                  "(lines) and full-matrix gradient descent (circles, every third point), with the "
+                                  "rank-$k$ intervals $[T_0(k), T_1(k))$ shaded (the last one extends to infinity); "
+                                  "dotted lines: the targets.", label="fig:deep-intervals")]
     return ltx.Section("The low-rank intervals", "\n\n".join(body))
 
 
 def _perturbed_section(model, ctx, params) -> ltx.Section:
     from ...check import check
+    from ...report import check_summary_tex
 
     base = _given(params)
     noise = params["noise"] if params["noise"] != 0 else PERTURBED_NOISE
@@ -323,39 +330,49 @@ def _perturbed_section(model, ctx, params) -> ltx.Section:
                  float(es.values["optimum"]), float(es.values["truncation"]))
     fig = trajectory_figure(steps, {o: theory[o] for o in obs}, simd, spans, weyl=weyl,
                             targets=[float(v) for v in can.lam_hat[:r + 1]], error=error,
-                            title=f"perturbed: ||E|| = {noise} (GOE direction, noise_seed = {pp['noise_seed']}), "
-                                  f"lam_hat = ({', '.join(f'{float(v):.4g}' for v in can.lam_hat[:r + 1])}, ...)")
+                            title=f"perturbed: $\\|E\\| = {noise}$ (GOE direction, noise seed {pp['noise_seed']}), "
+                                  f"$\\hat\\lambda = ({', '.join(f'{float(v):.4g}' for v in can.lam_hat[:r + 1])}, "
+                                  "\\dots)$")
     path = ctx.out / "deep-perturbed.png"
     fig.savefig(path, dpi=150, bbox_inches="tight")
     ctx.figures["deep-perturbed"] = path
     ev = [row for row in res.rows if row.t is None]
-    ev_rows = [[ltx.code(row.observable), ltx.escape(row.relation), _num(row.theory, 8), _num(row.mean, 8),
+    relation = {"==": "$=$", "<=": "$\\le$", ">=": "$\\ge$"}
+    ev_rows = [["$" + observable_tex(model, row.observable) + "$", relation.get(row.relation, ltx.escape(row.relation)),
+                _num(row.theory, 8), _num(row.mean, 8),
                 _num(row.max_deviation, 3), "passed" if not row.rejected and row.tested else
                 ("excluded" if not row.tested else r"\textbf{rejected}")] for row in ev]
     body = [
         (f"The same example with a seeded symmetric perturbation of norm $\\|E\\| = {sp.latex(noise)}$. The "
          "decoupling holds in the eigenbasis of $\\hat W = W^* + E$, so the endpoints $\\tilde T_0(k)$, "
          "$\\tilde T_1(k)$ are the exact step counts at the targets $\\hat\\lambda_i$; the Weyl sandwich bounds "
-         "them for every $E$ of that norm."),
+         "them for every $E$ of that norm (Table~\\ref{tab:deep-perturbed}, Figure~\\ref{fig:deep-perturbed})."),
         ltx.table(["$k$", "$\\tilde T_0(k)$", "Weyl: $\\tilde T_0 \\le$", "$\\tilde T_1(k)$", "Weyl: $\\tilde T_1 \\ge$",
                    "guaranteed"], rows, "rrrrrl",
-                  "Exact perturbed endpoints (GD steps) and the guaranteed bounds of the Weyl sandwich (comparison "
-                  "principle for the recursion; 'guaranteed' is the sufficient condition upper $<$ lower)."),
-        ltx.escape("Check against full-matrix GD: " + res.summary() + "."),
+                  "\\refstepcounter{table}\\label{tab:deep-perturbed}Table~\\thetable: exact perturbed endpoints "
+                  "(gradient-descent steps) and the guaranteed bounds of the Weyl sandwich (comparison principle for "
+                  "the recursion; \\emph{guaranteed} is the sufficient condition upper bound $<$ lower bound)."),
+        "Check against full-matrix gradient descent (Table~\\ref{tab:deep-events} lists the scalar events): "
+        + check_summary_tex(model, res) + ".",
         ltx.table(["event", "relation", "theory", "simulation", "excess", "verdict"], ev_rows, "llrrrl",
-                  ltx.escape(res.comparison.describe(res.trials)) + ". The early-stopping rows compare the "
-                  "simulated minimum of $\\|W_n - W^*\\|_F$ with the decoupled dynamics' minimum, not with the "
-                  "spec's $\\|\\hat W_r - W^*\\|_F$, which is not the minimum (see the quantity early-stopping)."),
+                  "\\refstepcounter{table}\\label{tab:deep-events}Table~\\thetable: the measured events against "
+                  "the theory; a relation $\\le$ or $\\ge$ is a bound the simulation must respect (excess: by how much "
+                  "it does not). Each value must lie within $a + r\\,|p|$ of its prediction $p$ with $a$, $r$ set per "
+                  "event. The early-stopping rows compare the simulated minimum of $\\|W_n - W^*\\|_F$ with the "
+                  "decoupled dynamics' minimum, not with the spec's $\\|\\hat W_r - W^*\\|_F$, which is not the "
+                  "minimum (see the quantity early stopping)."),
         ltx.figure(path.name, "Top: eigenvalues with the perturbed intervals $[\\tilde T_0(k), \\tilde T_1(k))$ "
                               "shaded and the Weyl bounds (dashed: upper bound of $\\tilde T_0$, dotted: lower bound of "
                               "$\\tilde T_1$). Bottom: the error to the unperturbed target with its early-stopping "
-                              "optimum (star) and the spec's value $\\|\\hat W_r - W^*\\|_F$."),
+                              "optimum (star) and the spec's value $\\|\\hat W_r - W^*\\|_F$.",
+                   label="fig:deep-perturbed"),
     ]
     if es is not None:
-        body.insert(2, ltx.escape(
-            f"Early stopping: min_n ||W_n - W*||_F = {float(es.values['optimum']):.6g} at n = "
-            f"{int(es.values['argmin'])}, inside [T0~(r), T1~(r)) = [{int(es.values['T0'])}, {int(es.values['T1'])}); "
-            f"||W^_r - W*||_F = {float(es.values['truncation']):.6g} (the spec's B8 value, not the optimum)."))
+        body.insert(2, (
+            f"Early stopping: $\\min_n \\|W_n - W^*\\|_F = {float(es.values['optimum']):.6g}$ at "
+            f"$n = {int(es.values['argmin'])}$, inside $[\\tilde T_0(r), \\tilde T_1(r)) = [{int(es.values['T0'])}, "
+            f"{int(es.values['T1'])})$; $\\|\\hat W_r - W^*\\|_F = {float(es.values['truncation']):.6g}$ (the spec's B8 "
+            "value, not the optimum)."))
     return ltx.Section("The perturbed target", "\n\n".join(body))
 
 
@@ -385,8 +402,8 @@ def _phase_section(model, ctx, params) -> ltx.Section:
         closing[0], closing[1] = pad[0] - e, pad[1] + e
         spectra["closing"].append(tuple(sorted(closing, reverse=True)))
     lengths = []
-    for key, label in (("seeded", f"E = ||E|| S/||S||, S the GOE draw of noise_seed = {seed}"),
-                       ("closing", "E = ||E|| (e_2 e_2^T - e_1 e_1^T): the gap-closing direction")):
+    for key, label in (("seeded", f"$E = \\|E\\|\\,S/\\|S\\|$, $S$ the GOE draw of noise seed {seed}"),
+                       ("closing", r"$E = \|E\|\,(e_2 e_2^\top - e_1 e_1^\top)$: the gap-closing direction")):
         L = np.full((len(noises), len(alphas)), np.nan)
         for j, a in enumerate(alphas):
             aq = sp.Rational(a).limit_denominator(10**9)
@@ -419,8 +436,8 @@ def _phase_section(model, ctx, params) -> ltx.Section:
             lo, hi = (mid, hi) if ok(mid) else (lo, mid)
         weyl.append(lo)
     fig = phase_diagram(alphas, noises, lengths, weyl,
-                        title=f"rank-1 interval of the flow: N={N}, sigma=({', '.join(str(v) for v in sig)}), d={d}, "
-                              f"E in the direction of noise_seed={seed}")
+                        title=f"rank-1 interval of the flow: $N = {N}$, $\\sigma = ({', '.join(str(v) for v in sig)})$, "
+                              f"$d = {d}$")
     path = ctx.out / "deep-phase.png"
     fig.savefig(path, dpi=150, bbox_inches="tight")
     ctx.figures["deep-phase"] = path
@@ -432,9 +449,11 @@ def _phase_section(model, ctx, params) -> ltx.Section:
             "although the second eigenvalue starts above its level. Black line: the Weyl bound, the largest "
             "$\\|E\\|$ for which the Weyl sandwich guarantees $\\sup \\tilde T_0(1) < \\inf \\tilde T_1(1)$ over "
             "\\emph{every} symmetric $E$ of that norm (bisection on the guaranteed bounds); below it the interval "
-            "is nonempty whatever the direction of $E$.\n\n"
-            + ltx.figure(path.name, "Phase diagram of the rank-1 low-rank interval (flow time, log colour scale).",
-                         "\\linewidth"))
+            "is nonempty whatever the direction of $E$ (Figure~\\ref{fig:deep-phase}).\n\n"
+            + ltx.figure(path.name, "Phase diagram of the rank-1 low-rank interval: $\\log_{10}$ of its length in "
+                                    "flow time over the initial scale $\\alpha$ per layer and the norm $\\|E\\|$ of the "
+                                    "perturbation, for the two directions of $E$.", "\\linewidth",
+                         label="fig:deep-phase"))
     return ltx.Section("Phase diagram in the initialization and the perturbation", body)
 
 
@@ -468,19 +487,22 @@ def _arora_section(model, ctx) -> ltx.Section:
         rows.append([f"${k}$", _num(int(a)), _num(int(t0)), _num(b if math.isinf(b) else int(b)),
                      _num(t1 if math.isinf(t1) else int(t1))])
     fig = arora_figure(g.steps, g.singular, spans, measured,
-                       title="arora2019 preset: depth 3, identity init 1e-3 (product), step 1e-2, rank-5 target "
-                             "5,4,3,2,1, d = 100, full observation")
+                       title=r"arora2019 preset: depth 3, identity initialization $10^{-3}$ (product), step "
+                             r"$10^{-2}$, rank-5 target $(5, 4, 3, 2, 1)$, $d = 100$, full observation")
     path = ctx.out / "deep-arora2019.png"
     fig.savefig(path, dpi=150, bbox_inches="tight")
     ctx.figures["deep-arora2019"] = path
-    notes = "; ".join(pre.notes)
-    body = [ltx.escape(pre.description + ". " + notes[0].upper() + notes[1:] + "."),
+    notes = "; ".join(ltx.typeset(n) for n in pre.notes)
+    body = [ltx.typeset(pre.description) + ". " + notes[0].upper() + notes[1:] + " (Table~\\ref{tab:deep-arora}, "
+            "Figure~\\ref{fig:deep-arora2019}).",
             ltx.table(["$k$", "predicted $T_0(k)$", "simulated", "predicted $T_1(k)$", "simulated"], rows, "rrrrr",
-                      "Predicted interval endpoints (exact counts of the scalar recursion) against full-matrix GD "
-                      f"(d = 100, {g.seconds:.1f} s)."),
-            ltx.figure(path.name, "Top singular values of the product over GD steps, the kind of plot of Arora et al. "
-                                  "(2019), with the predicted rank-$k$ intervals $[T_0(k), T_1(k))$ shaded and the "
-                                  "simulated endpoints (solid: $T_0(k)$, dashed: $T_1(k)$).")]
+                      "\\refstepcounter{table}\\label{tab:deep-arora}Table~\\thetable: predicted interval endpoints "
+                      "(exact counts of the scalar recursion) against full-matrix gradient descent "
+                      f"($d = 100$, {g.seconds:.1f}\\,s)."),
+            ltx.figure(path.name, "Top singular values of the product over gradient-descent steps, the kind of plot "
+                                  "of Arora et al. (2019), with the predicted rank-$k$ intervals $[T_0(k), T_1(k))$ "
+                                  "shaded and the simulated endpoints (solid: $T_0(k)$, dashed: $T_1(k)$).",
+                       label="fig:deep-arora2019")]
     return ltx.Section("The arora2019 preset", "\n\n".join(body))
 
 

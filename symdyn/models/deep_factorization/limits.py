@@ -26,6 +26,7 @@ import math
 
 from ...asymptotics import RELAXATION_TIMES, not_checked, richardson_check, round_up
 from ...results import Decay, Limit, NumericCheck
+from ...tex import Prose
 from . import closed_forms as cf
 from . import steps as st_
 from . import perturbation as pt
@@ -58,17 +59,24 @@ def limit(model: Any, params: Any, *, dps: int = 30, check: bool = True) -> Limi
     else:
         regime = "positive-part"
     conditions = {
-        "exact-recovery": "no perturbation: every eigenvalue of W* is fitted, lim W = W*",
-        "overfits-noise": f"lim W = (W^)_+ fits {res.overfitted} positive noise eigenvalue(s) beyond rank r = "
-                          f"{can.r}",
-        "positive-part": "lim W = (W^)_+: the negative eigenvalues of W^ decay to 0, nothing beyond rank r is fitted",
+        "exact-recovery": Prose("no perturbation: every eigenvalue of W* is fitted, lim W = W*",
+                                r"no perturbation: every eigenvalue of $W^*$ is fitted, $\lim W = W^*$"),
+        "overfits-noise": Prose(f"lim W = (W^)_+ fits {res.overfitted} positive noise eigenvalue(s) beyond rank r = "
+                                f"{can.r}",
+                                f"$\\lim W = (\\hat W)_+$ fits {res.overfitted} positive noise eigenvalue(s) beyond "
+                                f"rank $r = {can.r}$"),
+        "positive-part": Prose("lim W = (W^)_+: the negative eigenvalues of W^ decay to 0, nothing beyond rank r is "
+                               "fitted", r"$\lim W = (\hat W)_+$: the negative eigenvalues of $\hat W$ decay to $0$, "
+                               r"nothing beyond rank $r$ is fitted"),
     }[regime]
     decay = _decay(can, lam, dps)
     chk = None
     if check:
         chk = _check(model, params, can, lam, decay, dps)
     return Limit(model=model.name, params=params, dps=dps, regime=regime, values=values, exact=exact,
-                 conditions=conditions + " (error: ||(W^)_+ - W*||_F from the float64 eigenvectors of W^)",
+                 conditions=Prose(conditions + " (error: ||(W^)_+ - W*||_F from the float64 eigenvectors of W^)",
+                                  conditions.latex + r" (the error $\|(\hat W)_+ - W^*\|_F$ from the "
+                                  r"double-precision eigenvectors of $\hat W$)"),
                  decay=decay, check=chk)
 
 
@@ -94,20 +102,30 @@ def _decay(can, lam, dps: int) -> Decay:
             e = sp.Rational(N, 2 * N - 2)
             K = mp.power(mpq(2 * N - 2) * u, -mpq(e))
             amps = {f"lambda_{i}": +K for i in zero}
-            law = f"t^(-{e})" if not steps else f"n^(-{e})"
-            note = (f"zero targets (lambda_{zero[0]}, ...): lambda = (lambda0^-p + (2N-2) {unit})^(-N/(2N-2)) "
-                    f"~ K n^(-{e}) with K = ((2N-2) eta)^(-{e})" if steps else
-                    f"zero targets: lambda(t) = (lambda0^-p + (2N-2) t)^(-N/(2N-2)) ~ K t^(-{e}), K = (2N-2)^(-{e})")
+            law = _power_law("t" if not steps else "n", e)
+            note = (Prose(f"zero targets (lambda_{zero[0]}, ...): lambda = (lambda0^-p + (2N-2) {unit})^(-N/(2N-2)) "
+                          f"~ K n^(-{e}) with K = ((2N-2) eta)^(-{e})",
+                          f"zero targets ($\\lambda_{{{zero[0]}}}, \\dots$): $\\lambda = (\\lambda_0^{{-p}} + "
+                          f"(2N-2)\\,\\eta n)^{{-N/(2N-2)}} \\sim K n^{{-{e}}}$ with "
+                          f"$K = ((2N-2)\\eta)^{{-{e}}}$") if steps else
+                    Prose(f"zero targets: lambda(t) = (lambda0^-p + (2N-2) t)^(-N/(2N-2)) ~ K t^(-{e}), "
+                          f"K = (2N-2)^(-{e})",
+                          f"zero targets: $\\lambda(t) = (\\lambda_0^{{-p}} + (2N-2)\\,t)^{{-N/(2N-2)}} \\sim "
+                          f"K t^{{-{e}}}$, $K = (2N-2)^{{-{e}}}$"))
             if neg:
-                note += ("; negative targets decay faster (" + (f"t^(-{sp.Rational(N, N - 2)})" if N > 2 else
-                                                               "exponentially") + ")")
+                faster = _power_law("t", sp.Rational(N, N - 2)) if N > 2 else Prose("exponentially", "exponentially")
+                note = Prose(note + "; negative targets decay faster (" + faster + ")",
+                             note.latex + "; negative targets decay faster (" + faster.latex + ")")
             exps = {} if steps else {f"lambda_{i}": sp.Integer(2 * N - 2) ** (-e) for i in zero}
             out = Decay(law=law, exponent=e, amplitudes=amps, exact=exps, note=note)
         elif neg and N > 2:
             e = sp.Rational(N, N - 2)
             amps = {f"lambda_{i}": mp.power(mpq((N - 2) * (-lam[i - 1])) * u, -mpq(e)) for i in neg}
-            out = Decay(law=(f"n^(-{e})" if steps else f"t^(-{e})"), exponent=e, amplitudes=amps,
-                        note=f"negative targets: lambda ~ ((N-2)|s| {unit})^(-N/(N-2)) (never changes sign)")
+            unit_tex = r"\eta n" if steps else "t"
+            out = Decay(law=_power_law("n" if steps else "t", e), exponent=e, amplitudes=amps,
+                        note=Prose(f"negative targets: lambda ~ ((N-2)|s| {unit})^(-N/(N-2)) (never changes sign)",
+                                   f"negative targets: $\\lambda \\sim ((N-2)|s|\\,{unit_tex})^{{-N/(N-2)}}$ "
+                                   "(never changes sign)"))
         else:
             rates = []
             for v in lam:
@@ -119,14 +137,24 @@ def _decay(can, lam, dps: int) -> Decay:
             if steps:
                 c = rate * u
                 rate = -mp.log(abs(1 - c)) if c != 1 else mp.inf
-            out = Decay(law="exp(-n/tau)" if steps else "exp(-t/tau)", exponent=None, amplitudes={},
+            x = "n" if steps else "t"
+            out = Decay(law=Prose(f"exp(-{x}/tau)", f"$e^{{-{x}/\\tau}}$"), exponent=None, amplitudes={},
                         time_scale=1 / rate if rate != mp.inf else mp.mpf(0),
-                        note="every target is fitted (or decays) exponentially: tau = 1/min_i N lam_i^(2-2/N) "
-                             "(positive targets), 1/(2|s|) (negative, N = 2)" + ("; per GD step -log|1 - eta rate|"
-                                                                                if steps else ""))
+                        note=Prose("every target is fitted (or decays) exponentially: tau = 1/min_i N lam_i^(2-2/N) "
+                                   "(positive targets), 1/(2|s|) (negative, N = 2)"
+                                   + ("; per GD step -log|1 - eta rate|" if steps else ""),
+                                   r"every target is fitted (or decays) exponentially: "
+                                   r"$\tau = 1/\min_i N\hat\lambda_i^{2-2/N}$ (positive targets), $1/(2|s|)$ "
+                                   r"(negative, $N = 2$)" + (r"; per gradient-descent step $-\log|1 - \eta\rho|$ "
+                                                            r"with $\rho$ that rate" if steps else "")))
     with mp.workdps(dps):
         return Decay(law=out.law, exponent=out.exponent, amplitudes={k: +v for k, v in out.amplitudes.items()},
                      exact=out.exact, time_scale=None if out.time_scale is None else +out.time_scale, note=out.note)
+
+
+def _power_law(x: str, e: sp.Rational) -> Prose:
+    """``t^(-3/4)`` with its LaTeX form."""
+    return Prose(f"{x}^(-{e})", f"${x}^{{-{e}}}$")
 
 
 def _check(model, params, can, lam, decay: Decay, dps: int):
@@ -138,7 +166,10 @@ def _check(model, params, can, lam, decay: Decay, dps: int):
         fc = canonical(flow, need=("N", "sigma", "init"))
         fd = _decay(fc, lam, dps)
         c = _check(model, flow, fc, lam, fd, dps)
-        return type(c)(description="on the gradient flow (the GD law is the flow's with t = eta n): " + c.description,
+        head = Prose("on the gradient flow (the GD law is the flow's with t = eta n): ",
+                     r"on the gradient flow (the gradient-descent law is the flow's with $t = \eta n$): ")
+        latex = c.description.latex if isinstance(c.description, Prose) else c.description
+        return type(c)(description=Prose(head + c.description, head.latex + latex),
                        times=c.times, predicted=c.predicted, observed=c.observed,
                        relative_deviation=c.relative_deviation, passed=c.passed)
     if decay.exponent is not None:
@@ -185,7 +216,12 @@ def _check(model, params, can, lam, decay: Decay, dps: int):
     with mp.workdps(dps):
         dev = max(abs(observed[k] - values[k]) / abs(values[k]) for k in values)
     what = "step" if can.eta is not None else "t"
-    return NumericCheck(description=f"evaluation at {what} = {t_str}: the last positive target's time to half of "
-                                    f"itself plus {n} relaxation times tau (the correction there is below exp(-{n}))",
+    what_tex = "step $n" if can.eta is not None else "$t"
+    return NumericCheck(description=Prose(f"evaluation at {what} = {t_str}: the last positive target's time to half "
+                                          f"of itself plus {n} relaxation times tau (the correction there is below "
+                                          f"exp(-{n}))",
+                                          f"evaluation at {what_tex} = {t_str}$: the last positive target's time to "
+                                          f"half of itself plus ${n}$ relaxation times $\\tau$ (the correction there "
+                                          f"is below $e^{{-{n}}}$)"),
                         times=(t_str,), predicted=dict(values), observed=observed, relative_deviation=dev,
                         passed=bool(dev < mp.mpf(10) ** -12))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...tex import Prose
 from ..base import PackagedModel
 from . import spec
 
@@ -25,10 +26,16 @@ class DeepFactorization(PackagedModel):
 
     name = "deep-factorization"
     title = "Deep matrix factorization with a small identity initialization: the low-rank interval and its perturbation"
-    summary = ("GD on W = W_N ... W_1 (d x d layers) from W_j(0) = alpha I (per layer; lambda0 = alpha^N for the "
-               "product) on (1/2)||W - W^||_F^2, W^ = W* + E, W* PSD with eigenvalues sigma; the layers stay "
-               "equal and every eigenvalue follows lambda' = N lambda^(2-2/N)(s - lambda) (flow) or "
-               "w <- w + eta w^(N-1)(s - w^N), lambda = w^N (GD), s an eigenvalue of W^.")
+    summary = Prose("GD on W = W_N ... W_1 (d x d layers) from W_j(0) = alpha I (per layer; lambda0 = alpha^N for "
+                    "the product) on (1/2)||W - W^||_F^2, W^ = W* + E, W* PSD with eigenvalues sigma; the layers stay "
+                    "equal and every eigenvalue follows lambda' = N lambda^(2-2/N)(s - lambda) (flow) or "
+                    "w <- w + eta w^(N-1)(s - w^N), lambda = w^N (GD), s an eigenvalue of W^.",
+                    r"Gradient descent on $W = W_N \cdots W_1$ ($d \times d$ layers) from $W_j(0) = \alpha I$ (per "
+                    r"layer; $\lambda_0 = \alpha^N$ for the product) on $\frac12\|W - \hat W\|_F^2$, "
+                    r"$\hat W = W^* + E$, $W^*$ PSD with eigenvalues $\sigma$; the layers stay equal and every "
+                    r"eigenvalue follows $\lambda' = N\lambda^{2-2/N}(s - \lambda)$ (flow) or "
+                    r"$w \leftarrow w + \eta\, w^{N-1}(s - w^N)$, $\lambda = w^N$ (gradient descent), $s$ an "
+                    r"eigenvalue of $\hat W$.")
     parameter_specs = spec.PARAMETERS
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
@@ -47,9 +54,13 @@ class DeepFactorization(PackagedModel):
                    "gd_theory": "corrected-flow"},
         "seeds": 1,
         "times": ["0", "150", "300", "450", "600", "900", "1200"],
-        "note": "noiseless rank-3 target in d = 8, depth 3, GD with eta = 1/40 from alpha = 1/10 per layer; the "
-                "trajectories are predicted by the flow at the modified-equation step; the perturbed case "
-                "(noise = 1/20, noise_seed = 0) follows in its own section",
+        "note": Prose("noiseless rank-3 target in d = 8, depth 3, GD with eta = 1/40 from alpha = 1/10 per layer; the "
+                      "trajectories are predicted by the flow at the modified-equation step; the perturbed case "
+                      "(noise = 1/20, noise_seed = 0) follows in its own section",
+                      r"noiseless rank-3 target $\sigma = (2, 1, 1/2)$ in $d = 8$, depth $N = 3$, gradient descent "
+                      r"with $\eta = 1/40$ from $\alpha = 1/10$ per layer; the trajectories are predicted by the flow "
+                      r"at the modified-equation step; the perturbed case ($\|E\| = 1/20$, noise seed $0$) follows "
+                      r"in its own section"),
     }
     simulator_name = "DeepFactorizationSimulator"
 

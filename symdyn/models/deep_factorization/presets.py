@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import sympy as sp
 
+from ...tex import Prose
+
 __all__ = ["Preset", "PRESETS", "preset"]
 
 
@@ -25,8 +27,8 @@ __all__ = ["Preset", "PRESETS", "preset"]
 class Preset:
     name: str
     params: Mapping[str, Any]
-    description: str
-    notes: tuple[str, ...] = ()
+    description: Prose
+    notes: tuple[Prose, ...] = ()
 
 
 PRESETS: Mapping[str, Preset] = MappingProxyType({
@@ -35,10 +37,16 @@ PRESETS: Mapping[str, Preset] = MappingProxyType({
         MappingProxyType({"N": 3, "lambda0": sp.Rational(1, 1000), "eta": sp.Rational(1, 100),
                           "sigma": tuple(sp.Integer(v) for v in (5, 4, 3, 2, 1)), "d": 100,
                           "eps": sp.Rational(1, 10), "noise": sp.Integer(0)}),
-        "Arora, Cohen, Hu, Luo (2019) dynamics figure: depth 3, step 1e-2, identity init 1e-3 for the product",
-        ("theirs is matrix completion (a subset of the entries observed); this preset observes every entry",
-         "their lambda0 = init_scale is the product's initial eigenvalue; per layer alpha = lambda0^(1/N) = 1/10",
-         "their target spectrum is random; sigma = (5, 4, 3, 2, 1) is this preset's choice"),
+        Prose("Arora, Cohen, Hu, Luo (2019) dynamics figure: depth 3, step 1e-2, identity init 1e-3 for the product",
+              r"Arora, Cohen, Hu, Luo (2019) dynamics figure: depth $N = 3$, step $\eta = 10^{-2}$, identity "
+              r"initialization $10^{-3}$ for the product"),
+        (Prose("theirs is matrix completion (a subset of the entries observed); this preset observes every entry",
+               "theirs is matrix completion (a subset of the entries observed); this preset observes every entry"),
+         Prose("their lambda0 = init_scale is the product's initial eigenvalue; per layer alpha = lambda0^(1/N) = 1/10",
+               r"their initialization scale is the product's initial eigenvalue $\lambda_0$; per layer "
+               r"$\alpha = \lambda_0^{1/N} = 1/10$"),
+         Prose("their target spectrum is random; sigma = (5, 4, 3, 2, 1) is this preset's choice",
+               r"their target spectrum is random; $\sigma = (5, 4, 3, 2, 1)$ is this preset's choice")),
     ),
 })
 

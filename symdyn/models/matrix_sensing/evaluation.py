@@ -38,6 +38,7 @@ import mpmath as mp
 from ...exact import to_mp
 from ...numeric.adaptive import GUARD_DIGITS, SECOND_GUARD, Plan, evaluate_times
 from ...results import Trajectory
+from ...tex import Prose
 from .riccati import MAX_WORKING_DPS, effective_rank, kernel
 from .setting import Setting
 
@@ -150,16 +151,29 @@ def evaluate(model, params, times: Sequence[Any], *, dps: int = 30, observables:
     run = evaluate_times(FlowKernel(setting, names), pairs, list(names), dps=dps, progress=progress)
     notes = list(run.notes)
     if can.gd:
-        notes.append(f"GD step n is shown as the exact flow at t = n eta (eta = {can.eta}); GD runs ahead of it by a "
-                     "relative O(mu sigma) in time (spec 2.4); the learning steps are predicted exactly by "
-                     "`boundary learning-time` with eta")
+        notes.append(Prose(f"GD step n is shown as the exact flow at t = n eta (eta = {can.eta}); GD runs ahead of it "
+                           "by a relative O(mu sigma) in time (spec 2.4); the learning steps are predicted exactly by "
+                           "`boundary learning-time` with eta",
+                           f"gradient-descent step $n$ is shown as the exact flow at $t = n\\eta$ "
+                           f"($\\eta = {can.eta}$); gradient descent runs ahead of it by a relative $O(\\mu\\sigma)$ "
+                           "in time (spec 2.4); the learning steps themselves are predicted exactly (the learning "
+                           "time with $\\eta$)"))
     if can.sensing:
-        notes.append(f"with m = {can.m} measurements this is the full-observation flow (the limit of sensing as "
-                     "delta -> 0); per-draw predictions (GLRL race, sensing minimizers Z_s) are made by `check`")
-    method = ("Riccati closed form P = Y K^-1 Y^T as the scaled r x r pencil in the Gram-Schmidt basis of Ubar "
-              "(Cholesky, eigsy; the diagonal of P for the loss); working digits from the pencil's cancellation "
-              f"estimate; error = |v(dps+{GUARD_DIGITS}+guard) - v(dps+{GUARD_DIGITS + SECOND_GUARD}+guard+"
-              f"{_REFINE})|")
+        notes.append(Prose(f"with m = {can.m} measurements this is the full-observation flow (the limit of sensing as "
+                           "delta -> 0); per-draw predictions (GLRL race, sensing minimizers Z_s) are made by `check`",
+                           f"with $m = {can.m}$ measurements this is the full-observation flow (the limit of sensing "
+                           "as $\\delta \\to 0$); the predictions for each draw (the greedy low-rank race, the "
+                           "sensing minimizers $Z_s$) are made by the check against simulation"))
+    method = Prose("Riccati closed form P = Y K^-1 Y^T as the scaled r x r pencil in the Gram-Schmidt basis of Ubar "
+                   "(Cholesky, eigsy; the diagonal of P for the loss); working digits from the pencil's cancellation "
+                   f"estimate; error = |v(dps+{GUARD_DIGITS}+guard) - v(dps+{GUARD_DIGITS + SECOND_GUARD}+guard+"
+                   f"{_REFINE})|",
+                   r"Riccati closed form $P = Y K^{-1} Y^\top$ as the scaled $r \times r$ pencil in the "
+                   r"Gram-Schmidt basis of $\bar U$ (Cholesky factorization and a symmetric eigensolver at "
+                   r"arbitrary precision; the diagonal of $P$ for the loss); working digits $g$ from the pencil's "
+                   r"cancellation estimate; error estimate "
+                   f"$|v(d + {GUARD_DIGITS} + g) - v(d + {GUARD_DIGITS + SECOND_GUARD} + g + {_REFINE})|$ with $d$ "
+                   "the requested digits")
     return Trajectory(model=model.name, params=params, dps=dps, times=tuple(times), time_name=model.time_name(params),
                       observables=run.values, method=method, regime=setting.regime, converged=run.converged,
                       notes=tuple(notes))

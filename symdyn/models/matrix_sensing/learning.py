@@ -38,6 +38,7 @@ import sympy as sp
 
 from ...errors import ConvergenceError, ParameterError
 from ...exact import to_mp
+from ...tex import Prose
 from . import scalar
 from .instance import init_constants
 from .riccati import MAX_WORKING_DPS, kernel
@@ -695,13 +696,18 @@ def final_state(setting: Setting) -> FinalState:
     s = setting
     lam = tuple(s.sigma[: s.learnable]) + (sp.Integer(0),) * (s.r - s.learnable)
     loss = s.loss_scale * sum((x ** 2 for x in s.sigma[s.r:]), sp.Integer(0))
+    never = (f"component {s.r_star} is" if s.r + 1 == s.r_star else f"components {s.r + 1}..{s.r_star} are")
+    never_tex = (f"component ${s.r_star}$ is" if s.r + 1 == s.r_star else
+                 f"components ${s.r + 1}, \\dots, {s.r_star}$ are")
     desc = {
-        OVER: "UU^T -> X* (the extra columns stay at O(alpha) and decay like 1/(2t))",
-        EXACT: "UU^T -> X*",
-        UNDER: f"UU^T -> the top-{s.r} truncation of X*; " + (
-            f"component {s.r_star} is" if s.r + 1 == s.r_star else f"components {s.r + 1}..{s.r_star} are")
-        + " never learned",
+        OVER: Prose("UU^T -> X* (the extra columns stay at O(alpha) and decay like 1/(2t))",
+                    r"$UU^\top \to X^*$ (the extra columns stay at $O(\alpha)$ and decay like $1/(2t)$)"),
+        EXACT: Prose("UU^T -> X*", r"$UU^\top \to X^*$"),
+        UNDER: Prose(f"UU^T -> the top-{s.r} truncation of X*; {never} never learned",
+                     f"$UU^\\top$ tends to the top-${s.r}$ truncation of $X^*$; {never_tex} never learned"),
     }[s.regime]
-    return FinalState(s.regime, lam, loss, desc, ("full observation; with sensing the limit is the sensing minimizer "
-                                                  "Z_r (glrl.sensing_minimizer) and its loss f(Z_r)",))
+    note = Prose("full observation; with sensing the limit is the sensing minimizer Z_r (glrl.sensing_minimizer) and "
+                 "its loss f(Z_r)", r"full observation; with sensing the limit is the rank-$r$ sensing minimizer "
+                 r"$Z_r$ and its loss $f(Z_r)$")
+    return FinalState(s.regime, lam, loss, desc, (note,))
 

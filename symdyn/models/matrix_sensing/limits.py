@@ -24,6 +24,7 @@ import sympy as sp
 
 from ...exact import to_mp
 from ...results import Limit, NumericCheck
+from ...tex import Prose
 from .evaluation import observables_at
 from .learning import final_state, learning_time_limit
 from .setting import UNDER
@@ -46,12 +47,18 @@ def limit(model, params, *, dps: int = 30, check: bool = True) -> Limit:
     exact["rank"] = sp.Integer(s.learnable)
     exact["truncation_distance"] = sp.Integer(0)
     values = {k: to_mp(v, dps) for k, v in exact.items()}
-    conditions = fs.description + "; " + " ".join(fs.notes)
+    conditions = Prose(fs.description + "; " + " ".join(fs.notes),
+                       _latex(fs.description) + "; " + " ".join(_latex(n) for n in fs.notes))
     if can.sensing:
-        conditions += f" (m = {can.m}: the values are those of full observation)"
+        conditions = Prose(conditions + f" (m = {can.m}: the values are those of full observation)",
+                           conditions.latex + f" ($m = {can.m}$: the values are those of full observation)")
     num = _check(s, exact, dps) if check else None
     return Limit(model=model.name, params=params, dps=dps, regime=s.regime, values=values, exact=exact,
                  conditions=conditions, check=num)
+
+
+def _latex(text: str) -> str:
+    return text.latex if isinstance(text, Prose) else text
 
 
 def _check(s, exact, dps: int) -> NumericCheck:
@@ -61,6 +68,7 @@ def _check(s, exact, dps: int) -> NumericCheck:
         sig_l = to_mp(s.sigma[L - 1], 30)
         t_check = t_last + 12 / (sig_l * to_mp(s.rate, 30))
         t_exact = sp.Rational(str(mp.nstr(t_check, 12)))
+        t_decimal = mp.nstr(t_check, 12, min_fixed=-mp.inf, max_fixed=mp.inf)
     names = [f"lambda_{i + 1}" for i in range(L)] + ["loss"]
     prec = min(dps, 20) + 10 + 2 * int(mp.ceil(mp.log10(1 / to_mp(s.alpha, 20)))) * int(s.sigma[0] / s.sigma[L - 1] + 1)
     with mp.workdps(prec):
@@ -71,6 +79,11 @@ def _check(s, exact, dps: int) -> NumericCheck:
         scale = max(abs(v) for v in predicted.values())
         dev = max(abs(obs[n] - predicted[n]) for n in names) / scale
     under = " (components beyond r are never learned: c_k = 0 exactly)" if s.regime == UNDER else ""
-    return NumericCheck(f"exact Riccati flow at t = {t_exact} (the alpha -> 0 learning time of component {L} plus "
-                        f"12/sigma_{L} in the spec's time) against the limit{under}", (t_exact,), predicted,
+    under_tex = r" (components beyond $r$ are never learned: $c_k = 0$ exactly)" if s.regime == UNDER else ""
+    description = Prose(f"exact Riccati flow at t = {t_exact} (the alpha -> 0 learning time of component {L} plus "
+                        f"12/sigma_{L} in the spec's time) against the limit{under}",
+                        f"exact Riccati flow at $t = {t_decimal}$ (exactly; the "
+                        f"$\\alpha \\to 0$ learning time of component ${L}$ plus $12/\\sigma_{L}$ in the spec's time) "
+                        f"against the limit{under_tex}")
+    return NumericCheck(description, (t_exact,), predicted,
                         {n: +obs[n] for n in names}, dev, bool(dev < CHECK_TOLERANCE))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...tex import Prose
 from ..base import PackagedModel
 from . import spec
 from .presets import PRESETS
@@ -23,9 +24,15 @@ class MatrixSensing(PackagedModel):
 
     name = "matrix-sensing"
     title = "Incremental learning of gradient descent in symmetric matrix sensing (Jin, Li, Lyu, Du, Lee)"
-    summary = ("GD (or gradient flow) on f(U) = loss_scale ||A(UU^T) - y||^2, U in R^(d x r), from U0 = alpha Ubar, "
-               "for a PSD ground truth X* = diag(sigma, 0, ...): full observation (exact Riccati flow) or m symmetric "
-               "Gaussian measurements; components are learned one at a time (greedy low-rank learning).")
+    summary = Prose("GD (or gradient flow) on f(U) = loss_scale ||A(UU^T) - y||^2, U in R^(d x r), from U0 = alpha "
+                    "Ubar, for a PSD ground truth X* = diag(sigma, 0, ...): full observation (exact Riccati flow) or m "
+                    "symmetric Gaussian measurements; components are learned one at a time (greedy low-rank "
+                    "learning).",
+                    r"Gradient descent (or gradient flow) on $f(U) = s\,\|\mathcal A(UU^\top) - y\|^2$, "
+                    r"$U \in \mathbb R^{d \times r}$, from $U_0 = \alpha\bar U$, for a PSD ground truth "
+                    r"$X^* = \mathrm{diag}(\sigma, 0, \dots, 0)$: full observation (exact Riccati flow) or $m$ "
+                    r"symmetric Gaussian measurements; components are learned one at a time (greedy low-rank "
+                    r"learning).")
     parameter_specs = spec.PARAMETERS
     observable_specs = spec.OBSERVABLES
     quantity_specs = spec.QUANTITIES
@@ -43,8 +50,11 @@ class MatrixSensing(PackagedModel):
         "seeds": 1,
         "times": ["0", "400", "1400", "2500"],
         "sizes": None,
-        "note": "sigma = 3,2,1 in d = 30 with r = 5 columns, alpha = 1e-8, eta = 1/100 (the preset staircase): "
-                "three components learned one at a time, then a second run with m = 2500 Gaussian measurements",
+        "note": Prose("sigma = 3,2,1 in d = 30 with r = 5 columns, alpha = 1e-8, eta = 1/100 (the preset staircase): "
+                      "three components learned one at a time, then a second run with m = 2500 Gaussian measurements",
+                      r"$\sigma = (3, 2, 1)$ in $d = 30$ with $r = 5$ columns, $\alpha = 10^{-8}$, $\eta = 1/100$ "
+                      r"(the preset \emph{staircase}): three components learned one at a time, then a second run "
+                      r"with $m = 2500$ Gaussian measurements"),
     }
     simulator_name = "MatrixSensingSimulator"
 

@@ -157,7 +157,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
             rate = math.log1p(float(sp.N(can.eta * e["gap"] / (1 + can.eta * e["s_plus"]), 20)))  # no 1 + tiny
         else:
             rate = float(sp.N(e["gap"], 20)) * float(can.time_factor)
-        return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text="s1 - s+",
+        return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text=Prose("s1 - s+", "s_1 - s_+"),
                                 observables=("m_u", "m_v"), dps=CHECK_DPS, tolerance=ABOVE_TOLERANCE,
                                 max_time=MAX_CHECK_TIME)
     if decay is None or not decay.amplitudes:

@@ -147,7 +147,7 @@ def _numeric_check(model, params, can, ex, regime, values, decay) -> NumericChec
             rate = math.log1p(float(sp.N(can.eta * e["delta"] / (1 + 2 * can.eta), 20)))  # no 1 + tiny
         else:
             rate = float(sp.N(e["delta"], 20)) * float(can.time_factor)
-        return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text="lambda* - 2",
+        return relaxation_check(model, params, values, rate=rate, gd=can.gd, rate_text=Prose("lambda* - 2", r"\lambda_* - 2"),
                                 observables=("m", "energy"), dps=CHECK_DPS, tolerance=ABOVE_TOLERANCE,
                                 max_time=MAX_CHECK_TIME)
     # power laws: Richardson extrapolation of t^p m(t) = K + a/t + b/t^2 at T, 2T, 4T
