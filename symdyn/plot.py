@@ -98,6 +98,7 @@ def _as_float(xs: Sequence[Any]) -> np.ndarray:
 
 def _param_text(params: "Params", limit: int = 6) -> str:
     from .exact import readable
+    from .tex import power_of_ten
 
     given = [k for k in params.values if k in params.given] or list(params.values)[:limit]
     specs = dict(getattr(params, "specs", None) or {})
@@ -105,7 +106,9 @@ def _param_text(params: "Params", limit: int = 6) -> str:
     for k in given[:limit]:
         symbol = specs[k].latex if k in specs and specs[k].latex else None
         value = readable(params.values[k])
-        if "," in value:   # a list: (3, 2, 1)
+        if symbol and power_of_ten(params.values[k]):
+            value = power_of_ten(params.values[k])
+        elif "," in value:   # a list: (3, 2, 1)
             value = "(" + ", ".join(value.split(",")) + ")"
         text = f"${symbol} = {value}$" if symbol else f"{k} = {value}"
         out.append(text if not symbol or _mathtext_ok(f"{symbol} = {value}") else f"{k} = {value}")

@@ -82,18 +82,9 @@ def _param_symbol(spec: Any, name: str) -> str:
     return f"${spec.latex}$" if spec is not None and spec.latex else ltx.escape(name.replace("_", " "))
 
 
-def _power_of_ten(value: Any) -> str | None:
-    """``10^{-8}`` for the rational 1/100000000 (and its negative); None for other values."""
-    if isinstance(value, sp.Rational) and abs(value.p) == 1 and value.q >= 10 ** 4:
-        k = len(str(value.q)) - 1
-        if value.q == 10 ** k:
-            return ("-" if value.p < 0 else "") + f"10^{{-{k}}}"
-    return None
-
-
 def _value_tex(value: Any) -> str:
-    if _power_of_ten(value) is not None:
-        return "$" + _power_of_ten(value) + "$"
+    if ltx.power_of_ten(value) is not None:
+        return "$" + ltx.power_of_ten(value) + "$"
     if isinstance(value, sp.Basic):
         return ltx.inline(value)
     return r"$\infty$" if str(value) in ("inf", "oo") else ltx.escape(str(value))
@@ -108,7 +99,7 @@ def _params_text(model: "Model", params: "Params") -> str:
             continue
         spec, value = specs.get(name), params.values[name]
         if spec is not None and spec.latex and isinstance(value, sp.Basic):
-            text = _power_of_ten(value) or (sp.sstr(value) if value.is_Rational else ltx.latex(value))
+            text = ltx.power_of_ten(value) or (sp.sstr(value) if value.is_Rational else ltx.latex(value))
             out.append(f"${spec.latex} = {text}$")
         else:
             out.append(f"{_param_symbol(spec, name)} = {_value_tex(value)}")

@@ -634,6 +634,19 @@ def figure(name: str, caption: str, width: str = "0.9\\linewidth", label: str = 
                       r"\caption{" + caption + "}" + (f"\\label{{{label}}}" if label else ""), r"\end{figure}"])
 
 
+def power_of_ten(value: Any) -> str | None:
+    """``10^{-8}`` for the rational 1/100000000 (and its negative); None for other values.
+
+    >>> power_of_ten(sp.Rational(1, 10**8)), power_of_ten(sp.Rational(1, 3))
+    ('10^{-8}', None)
+    """
+    if isinstance(value, sp.Rational) and abs(value.p) == 1 and value.q >= 10 ** 4:
+        k = len(str(value.q)) - 1
+        if value.q == 10 ** k:
+            return ("-" if value.p < 0 else "") + f"10^{{-{k}}}"
+    return None
+
+
 def inline(expr: Any) -> str:
     """An exact value for a table: rationals as ``p/q``, other expressions in display style."""
     try:

@@ -11,7 +11,6 @@ compared three ways.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
 
 import mpmath as mp
 import numpy as np

@@ -32,7 +32,6 @@ def _overlaps(X, a0, b0, t, u, v):
 
 def _literal(conv: str, Z, u, v, theta_user: float, sigma: float):
     """X as the convention defines it, built from the same canonical noise draw."""
-    c = P / N
     if conv in ("canonical", "spheres-sqrt", "signal-sqrt-pn"):
         if conv == "signal-sqrt-pn":  # (theta'/sqrt(pn)) u' v'^T with |u'|^2 = p, |v'|^2 = n
             return theta_user / np.sqrt(P * N) * np.outer(np.sqrt(P) * u, np.sqrt(N) * v) + Z

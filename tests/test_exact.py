@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mpmath as mp
-import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 

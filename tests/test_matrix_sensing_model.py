@@ -21,7 +21,6 @@ from symdyn.models.matrix_sensing.conditional import InstanceTheory
 from symdyn.models.matrix_sensing.dynamics import flow_run, gd_run
 from symdyn.models.matrix_sensing.instance import draw_ubar
 from symdyn.models.matrix_sensing.model import MatrixSensing
-from symdyn.models.matrix_sensing.riccati import direct_eigenvalues
 from symdyn.models.matrix_sensing.simulation import MatrixSensingSimulator
 
 M = sd.model("matrix-sensing")

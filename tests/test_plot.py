@@ -7,12 +7,20 @@ import sys
 import matplotlib
 import numpy as np
 import pytest
+from test_check_toy import TOY
 
+import symdyn as sd
 from symdyn.check import check, convergence
 from symdyn.errors import SymdynError
-from symdyn.plot import panels, plot_check, plot_convergence, plot_power_law, plot_sign, save, theory_curve
-
-from test_check_toy import TOY
+from symdyn.plot import (
+    panels,
+    plot_check,
+    plot_convergence,
+    plot_power_law,
+    plot_sign,
+    save,
+    theory_curve,
+)
 
 
 def test_no_global_state_is_changed(tmp_path):
@@ -69,3 +77,19 @@ def test_panels_and_errors(tmp_path):
     fig, _ = plot_check(res, model=TOY)
     with pytest.raises(SymdynError, match=".png"):
         save(fig, tmp_path / "x.jpg")
+
+
+def test_plot_titles_write_lists_as_tuples_and_powers_of_ten_as_exponents():
+    from symdyn.plot import _param_text
+
+    m = sd.model("matrix-sensing")
+    text = _param_text(m.params(sigma="3,2,1", d="30", r="5", alpha="1e-8", eta="1/100"))
+    assert r"$\alpha = 10^{-8}$" in text and r"$\sigma = (3, 2, 1)$" in text and r"$\eta = 1/100$" in text
+
+
+def test_python_dash_m_symdyn_runs_the_command_line():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "symdyn", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "Usage: symdyn" in out.stdout

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 
-import mpmath as mp
 import pytest
 
 import symdyn as sd

@@ -22,7 +22,7 @@ import symdyn as sd
 from symdyn.errors import ParameterError
 from symdyn.models.rank_one_denoising.simulation import RankOneSimulator, draw_instance, instance_sizes
 from symdyn.simulate import spawn_streams
-from symdyn.simulate.chiral import Flow, Steps, flow_functions, gd_functions, unscale
+from symdyn.simulate.chiral import flow_functions, gd_functions, unscale
 
 M = sd.model("rank-one-denoising")
 SIM = M.simulator()

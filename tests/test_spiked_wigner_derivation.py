@@ -83,7 +83,6 @@ def test_the_checks_can_fail():
     assert not wrong_weight.verify(dps=30).passed
     K = spectral.decay_amplitude()
     assert not Symbolic(K["K"] - 2 * K["K_closed"], substitute=D.BELOW).verify().passed
-    from symdyn.laws import semicircle as sc
     from symdyn.symbols import tau
 
     wrong_mgf = Agree(lambda pt, dps: mp.besseli(0, 2 * sd.to_mp(pt[tau], dps + 10)) / sd.to_mp(pt[tau], dps + 10),
