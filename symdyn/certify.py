@@ -58,7 +58,7 @@ import sympy as sp
 
 from .errors import CertificationError, CertificationUnavailable
 from .results import tex_name, tex_number
-from .exact import enclosure_decimals, enclosure_midpoint, is_exact_zero, mp_to_decimal  # noqa: F401 (doctest)
+from .exact import enclosure_decimals, enclosure_midpoint, is_algebraic_form, is_exact_zero, mp_to_decimal  # noqa: F401 (doctest)
 
 __all__ = [
     "flint_module", "available", "workprec", "bits_for_dps",
@@ -458,20 +458,6 @@ def _integer_coefficients(poly: sp.Poly) -> list[int]:
     return [v // g for v in ints]
 
 
-def _is_algebraic_form(expr: sp.Expr) -> bool:
-    """Built from rationals by + - * / and rational powers only (then it is algebraic)."""
-    for node in sp.preorder_traversal(expr):
-        if node.is_Atom:
-            if not node.is_Rational:
-                return False
-        elif node.is_Pow:
-            if not node.exp.is_Rational:
-                return False
-        elif not (node.is_Add or node.is_Mul):
-            return False
-    return True
-
-
 def certify_real_algebraic(expr: sp.Expr, dps: int, *, name: str = "value") -> CertifiedValue:
     """Certified enclosure of a real algebraic closed form to relative width ``< 10^-dps``.
 
@@ -543,7 +529,7 @@ def certify_closed_form(expr: sp.Expr, dps: int, *, name: str = "value") -> Cert
     """Algebraic closed forms by :func:`certify_real_algebraic`; others (pi, exp, ...) by
     arb interval evaluation (:func:`enclose`) to relative width ``< 10^-dps``."""
     expr = sp.sympify(expr)
-    if _is_algebraic_form(expr):
+    if is_algebraic_form(expr):
         return certify_real_algebraic(expr, dps, name=name)
     bits = bits_for_dps(dps) + GUARD_BITS
     x = enclose(expr, bits)

@@ -25,7 +25,7 @@ from typing import Any
 import mpmath as mp
 import sympy as sp
 
-__all__ = ["to_mp", "to_float", "exact_sign", "is_exact_zero", "mp_to_decimal", "mp_to_decimal_directed",
+__all__ = ["to_mp", "to_float", "exact_sign", "is_exact_zero", "is_algebraic_form", "mp_to_decimal", "mp_to_decimal_directed",
            "enclosure_decimals", "enclosure_midpoint", "short_text", "readable"]
 
 _EXTRA_BITS = 100_000  # cap for evalf's internal precision (about 30,000 digits)
@@ -52,6 +52,24 @@ def is_exact_zero(expr: sp.Expr) -> bool:
         return sp.minimal_polynomial(simplified, x) == x
     except (NotImplementedError, sp.polys.polyerrors.PolynomialError):  # pragma: no cover
         return bool(simplified.equals(0))
+
+
+def is_algebraic_form(expr: sp.Expr) -> bool:
+    """Built from rationals by + - * / and rational powers only (then it is an algebraic number).
+
+    >>> is_algebraic_form(sp.sqrt(2) / 3 + sp.Rational(1, 2) ** sp.Rational(1, 3)), is_algebraic_form(sp.pi)
+    (True, False)
+    """
+    for node in sp.preorder_traversal(expr):
+        if node.is_Atom:
+            if not node.is_Rational:
+                return False
+        elif node.is_Pow:
+            if not node.exp.is_Rational:
+                return False
+        elif not (node.is_Add or node.is_Mul):
+            return False
+    return True
 
 
 def exact_sign(expr: sp.Expr) -> int:

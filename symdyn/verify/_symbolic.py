@@ -39,6 +39,8 @@ from typing import Callable, Iterator, TypeVar
 import mpmath as mp
 import sympy as sp
 
+from ..exact import is_algebraic_form
+
 __all__ = ["Budget", "Comparison", "compare", "BudgetExceeded"]
 
 T = TypeVar("T")
@@ -103,19 +105,6 @@ class Comparison:
     method: str
 
 
-def _is_algebraic(expr: sp.Expr) -> bool:
-    for node in sp.preorder_traversal(expr):
-        if node.is_Atom:
-            if not node.is_Rational:
-                return False
-        elif node.is_Pow:
-            if not node.exp.is_Rational:
-                return False
-        elif not (node.is_Add or node.is_Mul):
-            return False
-    return True
-
-
 def _arb_ball(diff: sp.Expr, dps: int):
     """An arb ball of the difference, or ``None`` (python-flint missing, or a function arb
     evaluation here does not cover, e.g. Bessel functions)."""
@@ -178,7 +167,7 @@ def _compare(claim: sp.Expr, exact: sp.Expr, dps: int, budget: Budget) -> Compar
         if _evalf_nonzero(diff, dps) is not None:
             return Comparison(DIFFERENT, "strict evalf gives the same nonzero difference at 15 and 30 digits")
         confirmation = f"strict evalf cannot separate the difference from 0 at {2 * dps + 50} digits"
-    if _is_algebraic(diff):
+    if is_algebraic_form(diff):
         x = sp.Dummy("x")
         try:
             poly = sp.minimal_polynomial(diff, x)
