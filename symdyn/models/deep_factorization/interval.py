@@ -279,7 +279,9 @@ def asymptotic_length(st: Setting, k: Any, *, dps: int = 30) -> Approximation:
     p = p_exponent(sp.Integer(N))
     gap = (s0 - s1) / (s0 * s1)   # 1/s1 - 1/s0, exact
     wp = dps + 15
-    with mp.workdps(wp):
+
+    def terms() -> tuple:
+        """The leading term and the two O(1) corrections at the working precision."""
         l0 = mpq(st.lambda0)
         if N == 2:
             lead = mp.log(1 / l0) * mpq(gap) / 2
@@ -289,17 +291,13 @@ def asymptotic_length(st: Setting, k: Any, *, dps: int = 30) -> Approximation:
             lead = mp.power(l0, -mp.mpf(N - 2) / N) * mpq(gap) / (N - 2)
             c1 = mp.power(mpq(s1), -mpq(p)) * cf.F(st.eps_small, N)
             c0 = mp.power(mpq(s0), -mpq(p)) * cf.F(1 - st.eps_learn, N)
+        return l0, lead, c1, c0
+
+    with mp.workdps(wp):
+        _, lead, c1, c0 = terms()
         extra = max(0, int(mp.log10(abs(lead) + 1))) + _lost_digits(c0, c1)
     with mp.workdps(wp + extra):
-        l0 = mpq(st.lambda0)
-        if N == 2:
-            lead = mp.log(1 / l0) * mpq(gap) / 2
-            c1 = (mp.log(mpq(st.eps_small * s1 / (1 - st.eps_small)))) / (2 * mpq(s1))
-            c0 = (mp.log(mpq((1 - st.eps_learn) * s0 / st.eps_learn))) / (2 * mpq(s0))
-        else:
-            lead = mp.power(l0, -mp.mpf(N - 2) / N) * mpq(gap) / (N - 2)
-            c1 = mp.power(mpq(s1), -mpq(p)) * cf.F(st.eps_small, N)
-            c0 = mp.power(mpq(s0), -mpq(p)) * cf.F(1 - st.eps_learn, N)
+        l0, lead, c1, c0 = terms()
         value = lead + c1 - c0
         nxt = -mp.power(l0, mp.mpf(2) / N) / 2 * mpq((s0**2 - s1**2) / (s0**2 * s1**2))
     with mp.workdps(dps):
