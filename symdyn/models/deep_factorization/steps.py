@@ -387,9 +387,8 @@ def hitting_steps_plain(s: Any, levels: Sequence[Any], N: Any, eta: Any, *, alph
     return tuple(out)
 
 
-def iterate(s: Any, N: Any, eta: Any, steps: Sequence[int], *, alpha: Any = None, lambda0: Any = None,
-            dps: int = 30) -> tuple[mp.mpf, ...]:
-    """``lambda_n = w_n^N`` of the recursion at the requested (increasing) steps, any sign of ``s``, in mpmath."""
+def _recursion_inputs(s: Any, N: Any, eta: Any, steps: Sequence[int], alpha: Any, lambda0: Any) -> tuple:
+    """The recursion's checked inputs: depth, target, step, initial layer and product, sorted distinct steps."""
     N = int(depth(N))
     s = rational(s, "s")
     eta = rational(eta, "eta", positive=True)
@@ -397,6 +396,13 @@ def iterate(s: Any, N: Any, eta: Any, steps: Sequence[int], *, alpha: Any = None
     want = sorted(set(int(n) for n in steps))
     if want and want[0] < 0:
         raise ParameterError("steps must be >= 0")
+    return N, s, eta, w0, l0, want
+
+
+def iterate(s: Any, N: Any, eta: Any, steps: Sequence[int], *, alpha: Any = None, lambda0: Any = None,
+            dps: int = 30) -> tuple[mp.mpf, ...]:
+    """``lambda_n = w_n^N`` of the recursion at the requested (increasing) steps, any sign of ``s``, in mpmath."""
+    N, s, eta, w0, l0, want = _recursion_inputs(s, N, eta, steps, alpha, lambda0)
     res: dict[int, mp.mpf] = {}
     with mp.workdps(dps):
         sm, em = mpq(s), mpq(eta)
@@ -520,13 +526,7 @@ def recursion_trajectory(s: Any, N: Any, eta: Any, steps: Sequence[int], *, alph
     import gmpy2
 
     dps = check_dps(dps)
-    N = int(depth(N))
-    s = rational(s, "s")
-    eta = rational(eta, "eta", positive=True)
-    w0, l0 = _w0(alpha, lambda0, N)
-    want = sorted(set(int(n) for n in steps))
-    if want and want[0] < 0:
-        raise ParameterError("steps must be >= 0")
+    N, s, eta, w0, l0, want = _recursion_inputs(s, N, eta, steps, alpha, lambda0)
     if want and want[-1] > MAX_TRAJECTORY_STEPS:
         raise ParameterError(f"step {want[-1]} is beyond {MAX_TRAJECTORY_STEPS} steps of the multiprecision "
                              "recursion: use gd_theory=corrected-flow (the flow at the modified-equation step)")
