@@ -14,14 +14,31 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..params import Params
 from ..simulate.driver import check_run_arguments, run_trials
 from ..simulate.result import SimulationResult, Simulator
 
-__all__ = ["SpectralSimulator", "MAX_STEPS", "LANCZOS_TOL"]
+__all__ = ["SpectralSimulator", "MAX_STEPS", "LANCZOS_TOL", "check_cross_check_horizon"]
 
 MAX_STEPS = 1000          # default Lanczos step cap (the memory estimate counts its basis)
 LANCZOS_TOL = 1e-13
+
+
+#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
+#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
+_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
+
+
+def check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
+    """Refuse a cross-check method (ODE, expm) beyond the horizon ``t s_max`` where it is reliable and fast."""
+    limit = _CROSS_CHECK_HORIZON.get(method)
+    if limit is None or times is None or can.gd:
+        return
+    horizon = max(times) * s_est
+    if not horizon <= limit:
+        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
+                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
 
 
 class SpectralSimulator(Simulator):

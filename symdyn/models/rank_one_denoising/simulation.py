@@ -39,7 +39,7 @@ from ...simulate.chiral import (
     iterate_gd, lanczos_bytes, lanczos_dynamics, unscale,
 )
 from ...simulate.memory import available_memory, format_bytes
-from .._spectral_simulator import MAX_STEPS, SpectralSimulator
+from .._spectral_simulator import MAX_STEPS, SpectralSimulator, check_cross_check_horizon
 from . import spectral as spikes
 from ...symbols import alpha as A_, beta as B_, c as C_, kappa as K_, theta as T_
 from .canonical import Canonical, canonical
@@ -63,21 +63,6 @@ _EIGH_COEF = 3.0e-10       # seconds per m^3 of eigh with vectors
 _STREAM_BYTES = 1.0e10     # bytes/s of one streaming pass over X (out of cache, one thread)
 _STEP_OVERHEAD = 3.0e-4    # seconds per Lanczos step besides the passes
 _GEN_SECONDS = 2.0e-8      # seconds per entry of Z (normal draws and scaling)
-
-
-#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
-#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
-_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
-
-
-def _check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
-    limit = _CROSS_CHECK_HORIZON.get(method)
-    if limit is None or times is None or can.gd:
-        return
-    horizon = max(times) * s_est
-    if not horizon <= limit:
-        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
-                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
 
 
 def instance_sizes(c: sp.Expr, n: Any) -> tuple[int, int]:
@@ -248,7 +233,7 @@ class RankOneSimulator(SpectralSimulator):
                                      f"{_EXPM_MAX}; use gram or lanczos")
             if method == "ode" and p + n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: p+n = {p + n} > {_ODE_MAX}")
-            _check_cross_check_horizon(method, can, times, max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta))
+            check_cross_check_horizon(method, can, times, max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta))
             return method
         horizon = self._horizon(can, theta, c, times)
         s_est = max(1.0 + math.sqrt(c), math.sqrt((1 + theta**2) * (c + theta**2)) / theta)

@@ -40,7 +40,7 @@ from ...exact import to_float
 from ...params import Params
 from ...simulate.chiral import Flow, Steps, unscale
 from ...simulate.memory import available_memory, format_bytes
-from .._spectral_simulator import MAX_STEPS, SpectralSimulator
+from .._spectral_simulator import MAX_STEPS, SpectralSimulator, check_cross_check_horizon
 from ...simulate.symmetric import (
     SymmetricTrajectory, dense_bytes, dense_dynamics, eigh_bytes, eigh_dynamics, iterate_gd, lanczos_bytes,
     lanczos_dynamics,
@@ -62,21 +62,6 @@ _EIGH_COEF = 3.0e-10
 _STREAM_BYTES = 1.4e10
 _STEP_OVERHEAD = 3.0e-4
 _GEN_SECONDS = 2.0e-8
-
-
-#: Largest t s_max of the cross-check methods: the ODE's cost grows like t (1e5 took 15 s at p + n = 150)
-#: and expm's scaling and squaring returns NaN near t s_max = 1e20.
-_CROSS_CHECK_HORIZON = {"ode": 1.0e4, "expm": 1.0e12}
-
-
-def _check_cross_check_horizon(method: str, can: Any, times: Any, s_est: float) -> None:
-    limit = _CROSS_CHECK_HORIZON.get(method)
-    if limit is None or times is None or can.gd:
-        return
-    horizon = max(times) * s_est
-    if not horizon <= limit:
-        raise ParameterError(f"method {method} is a cross-check for t s_max <= {limit:g} (here t s_max = "
-                             f"{horizon:.3g}): use gram or lanczos, which have no such limit")
 
 
 def _whole_size(n: Any) -> int:
@@ -212,7 +197,7 @@ class SpikedWignerSimulator(SpectralSimulator):
                                      "use eigh or lanczos")
             if method == "ode" and n > _ODE_MAX:
                 raise ParameterError(f"method ode is a small-size cross-check: n = {n} > {_ODE_MAX}")
-            _check_cross_check_horizon(method, can, times, max(2.0, to_float(can.theta) + 1.0 / to_float(can.theta)))
+            check_cross_check_horizon(method, can, times, max(2.0, to_float(can.theta) + 1.0 / to_float(can.theta)))
             return method
         theta = to_float(can.theta)
         s_est = max(2.0, theta + 1.0 / theta)
