@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+
+import pytest
 
 from symdyn.cli import main
 
@@ -24,3 +27,16 @@ def run_json(*args: str):
     status, out, err = run_cli(*args, "--json")
     assert status == 0, err
     return json.loads(out)
+
+
+def require_tools(*tools: str) -> None:
+    """Skip a test without the external programs it needs (pdflatex, pdftotext), unless
+    ``SYMDYN_REQUIRE_PDFLATEX`` is set (CI): then their absence is a failure, not a skip."""
+    import shutil
+
+    missing = [t for t in tools if shutil.which(t) is None]
+    if not missing:
+        return
+    if os.environ.get("SYMDYN_REQUIRE_PDFLATEX", "") not in ("", "0"):
+        pytest.fail(f"{', '.join(missing)} required (SYMDYN_REQUIRE_PDFLATEX is set) but not installed")
+    pytest.skip(f"{', '.join(missing)} needed")

@@ -17,3 +17,4 @@ import symdyn as sd
 @pytest.fixture(scope="session")
 def rank_one():
     return sd.model("rank-one-denoising")
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from cli_helpers import require_tools
 
 import symdyn as sd
 from symdyn.models import available_models
@@ -38,12 +39,9 @@ def test_every_metadata_string_with_mathematics_has_a_latex_form(name):
 
 def test_the_latex_forms_of_all_shipped_models_compile(tmp_path):
     """The LaTeX forms are LaTeX: every one of them, set in one document, compiles with pdflatex."""
-    import shutil
-
     from symdyn import tex
 
-    if shutil.which("pdflatex") is None:
-        pytest.skip("pdflatex is needed")
+    require_tools("pdflatex")
     items = []
     for name in SHIPPED:
         for what, text in _metadata(sd.model(name)):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 import subprocess
 
 import pytest
+from cli_helpers import require_tools
 
 import symdyn as sd
 from symdyn.report import report
@@ -47,8 +47,7 @@ def _without_derivation(model):
 
 
 def _require_tools():
-    if shutil.which("pdflatex") is None or shutil.which("pdftotext") is None:
-        pytest.skip("pdflatex and pdftotext are needed")
+    require_tools("pdflatex", "pdftotext")
 
 
 @pytest.mark.parametrize("name", ["rank-one-denoising", "spiked-wigner"])
