@@ -30,13 +30,13 @@ def run_json(*args: str):
 
 
 def require_tools(*tools: str) -> None:
-    """Skip a test without the external programs it needs (pdflatex, pdftotext), unless
-    ``SYMDYN_REQUIRE_PDFLATEX`` is set (CI): then their absence is a failure, not a skip."""
+    """Skip a test without the external programs it needs (pdflatex, pdftotext), unless CI requires a tool
+    (``SYMDYN_REQUIRE_PDFLATEX=1``, ``SYMDYN_REQUIRE_PDFTOTEXT=1``): then its absence is a failure, not a skip."""
     import shutil
 
     missing = [t for t in tools if shutil.which(t) is None]
-    if not missing:
-        return
-    if os.environ.get("SYMDYN_REQUIRE_PDFLATEX", "") not in ("", "0"):
-        pytest.fail(f"{', '.join(missing)} required (SYMDYN_REQUIRE_PDFLATEX is set) but not installed")
-    pytest.skip(f"{', '.join(missing)} needed")
+    required = [t for t in missing if os.environ.get(f"SYMDYN_REQUIRE_{t.upper()}", "") not in ("", "0")]
+    if required:
+        pytest.fail(f"{', '.join(required)} required (SYMDYN_REQUIRE_{required[0].upper()} is set) but not installed")
+    if missing:
+        pytest.skip(f"{', '.join(missing)} needed")
