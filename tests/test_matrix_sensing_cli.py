@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -71,6 +72,16 @@ def test_simulate_json_has_events_and_states_memory_first():
     data = json.loads(out)
     assert data["sizes"] == {"d": 12, "r": 4, "m": 300} and data["events"]["learning_step_1"]["values"] == ["inf"] * 2
     assert len(data["observables"]["loss"][0]["values"]) == 2
+
+
+def test_memory_stated_before_a_sensing_run_counts_the_operators_every_trial_keeps():
+    status, out, err = run_cli("simulate", "matrix-sensing", *P, "eta=1/50", "m=2000", "--seeds", "4", "--t", "0,10",
+                               "--json")
+    assert status == 0, err
+    stated = re.search(r"memory needed about ([0-9.]+) (MB|GB)", err)
+    stated_bytes = float(stated.group(1)) * (1e6 if stated.group(2) == "MB" else 1e9)
+    held = int(json.loads(out)["memory_bytes"])   # one trial's peak plus the 4 operators kept for the theory
+    assert stated_bytes >= 0.99 * held
 
 
 def test_check_json_rows_and_exit_codes():

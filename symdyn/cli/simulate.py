@@ -86,7 +86,7 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     n_obs = len(observables) if observables is not None else len(getattr(plan, "observables", ())) or 1
     seconds = getattr(plan, "seconds", None)
     total = check_request(trials, len(times) * n_obs + 8, plan.memory, json=as_json,
-                          seconds_per_trial=seconds)
+                          seconds_per_trial=seconds, instance_bytes=getattr(plan, "instance_bytes", 0))
     size = " x ".join(plan.sizes) + " = " + " x ".join(str(v) for v in plan.sizes.values())
     when = "" if seconds is None else f", time about {_duration(trials * seconds)}"
     click.echo(

@@ -49,18 +49,20 @@ def request_bytes(trials: int, n_values: int, trial_bytes: int, *, json: bool = 
 
 
 def check_request(trials: int, n_values: int, trial_bytes: int, *, json: bool = False,
-                  seconds_per_trial: float | None = None) -> int:
-    """The memory of the whole request (see :func:`request_bytes`), or ParameterError with the estimate
-    when it exceeds the memory available; ``n_values`` counts values per trial (times x observables
-    plus diagnostics)."""
-    need = request_bytes(trials, n_values, trial_bytes, json=json)
+                  seconds_per_trial: float | None = None, instance_bytes: int = 0) -> int:
+    """The memory of the whole request (see :func:`request_bytes`, plus ``trials x instance_bytes`` that
+    each trial keeps for the theory), or ParameterError with the estimate when it exceeds the memory
+    available; ``n_values`` counts values per trial (times x observables plus diagnostics)."""
+    kept = int(trials) * int(instance_bytes)
+    need = request_bytes(trials, n_values, trial_bytes, json=json) + kept
     avail = available_memory()
     if need > avail:
         when = "" if seconds_per_trial is None else f", and about {_duration(trials * seconds_per_trial)}"
+        also = f", {format_bytes(kept)} of instances kept for the theory" if kept else ""
         raise ParameterError(
             f"{trials} trial(s) x {n_values} values each need about {format_bytes(need)} of memory (one trial "
-            f"{format_bytes(trial_bytes)} plus the results{when}) but {format_bytes(avail)} is available: use "
-            "fewer seeds or times")
+            f"{format_bytes(trial_bytes)}{also} plus the results{when}) but {format_bytes(avail)} is available: "
+            "use fewer seeds or times")
     return need
 
 

@@ -194,7 +194,8 @@ class Simulator(ABC):
     def plan(self, params: "Params", times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None) -> Any:
         """Validate a request and state its cost before running: an object with ``method``,
-        ``memory`` (bytes), ``sizes`` (mapping) and optionally ``seconds`` (per trial).
+        ``memory`` (bytes of one trial's peak), ``sizes`` (mapping) and optionally ``seconds`` (per trial)
+        and ``instance_bytes`` (what each trial keeps for the theory after it has run).
         Raises :class:`~symdyn.errors.ParameterError` for a request that does not fit."""
         return _Plan(method=method, memory=int(self.memory_estimate(params, n, method)), sizes={self.size_name: n})
 

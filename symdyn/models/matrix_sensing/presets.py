@@ -12,8 +12,8 @@ deviation ``init_size^(1/2) / sqrt(d)``, ``init_size = 1e-4``.  The mapping onto
   with ``G_i = X_i`` is exactly the contract's design, and their mean over ``m`` is the contract's
   normalization ``A(Z) = m^(-1/2) (<A_i, Z>)``: their loss is ``||A(W) - y||^2``;
 * loss scale: with tied factors ``W = UU^T`` the gradient of ``L = ||A(UU^T) - y||^2`` in ``U`` is
-  ``2 A*A(W - X*) U``; untied layers at a balanced symmetric point (``W_1 = U = W_2^T``) each get
-  ``A*A(W - X*) U``, half of it.  Their GD with step ``eta`` is this model's GD on
+  ``4 A*A(W - X*) U``; untied layers at a balanced symmetric point (``W_1 = U = W_2^T``) each get
+  ``2 A*A(W - X*) U`` (the part their symmetric ``A_i`` drive), half of it.  Their GD with step ``eta`` is this model's GD on
   ``loss_scale * L`` with ``4 loss_scale = 2``: ``loss_scale = 1/2`` and the same ``eta = 1e-3``
   (the spec's step ``mu = 4 loss_scale eta = 2e-3``, ``mu sigma_1 = 0.024``);
 * init: ``UU^T = alpha^2 Ubar Ubar^T`` with ``Ubar ~ N(0, 1/d)`` has eigenvalues of order ``alpha^2``,
