@@ -354,6 +354,27 @@ def _reason(message: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _widest(enclosures: Sequence[dict | None]) -> str:
+    """The largest ``upper - lower`` of decimal-string enclosures, rounded up to one digit (exact:
+    certified widths are far below float64's resolution of the values)."""
+    from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
+
+    widths = []
+    with localcontext() as ctx:
+        ctx.prec = 2100  # exact differences of decimals of up to 1000 digits
+        for e in enclosures:
+            try:
+                widths.append(Decimal(e["upper"]) - Decimal(e["lower"]))
+            except (TypeError, KeyError, InvalidOperation):
+                continue
+    if not widths:
+        return "?"
+    w = max(widths)
+    if w <= 0:
+        return "0"
+    return f"{w.quantize(Decimal(1).scaleb(w.adjusted()), rounding=ROUND_CEILING):.0e}"
+
+
 def _floats(texts: Sequence[str | None]) -> np.ndarray:
     out = []
     for t in texts:
@@ -450,10 +471,10 @@ def _plot_line(result: Any, names: Sequence[str], width: float) -> tuple[Figure,
         if spec.certify:
             lo = _floats([(p.enclosures or {}).get(name, {}).get("lower") for p in pts])
             hi = _floats([(p.enclosures or {}).get(name, {}).get("upper") for p in pts])
-            width = np.nanmax(hi - lo) if np.isfinite(hi - lo).any() else np.nan
+            widest = _widest([(p.enclosures or {}).get(name) for p in pts])
             what = f"certified enclosure of {label}" if len(names) > 1 else "certified enclosure"
             ax.fill_between(x[order], lo[order], hi[order], color=col, alpha=0.25, lw=0,
-                            label=f"{what} (widths <= {width:.1g})")
+                            label=f"{what} (widths <= {widest})")
         finite_pos.append(y[np.isfinite(y)])
     for j, (reason, idx) in enumerate(_failures(result).items()):
         ax.plot(x[idx], np.full(len(idx), 0.03), _FAIL_MARKERS[j % len(_FAIL_MARKERS)], color="#d62728", ms=6,

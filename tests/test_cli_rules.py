@@ -127,6 +127,20 @@ def test_a_repeatable_option_still_accumulates():
     assert {s["key"] for s in json.loads(out)["steps"]} == {"woodbury", "residues"}
 
 
+def test_ctrl_c_inside_an_extension_callback_exits_130(monkeypatch):
+    """python-flint's acb.integral turns a KeyboardInterrupt raised in its Python integrand into a
+    SystemError caused by it (seen on `sweep --certify` under Ctrl-C): still an interruption."""
+    def interrupted(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise SystemError("<cyfunction acb.integral> returned a result with an exception set") from exc
+
+    monkeypatch.setattr(type(sd.model(M)), "limit", interrupted)
+    status, out, err = run_cli("limit", M, *P)
+    assert status == 130 and err.strip() == "symdyn: error: interrupted", err
+
+
 def test_ctrl_c_exits_130():
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-c", "from symdyn.cli import main; main()", "simulate", M, *P, "--n",

@@ -242,6 +242,9 @@ BAD = [
     (("threshold", "c=1:2:2", "--n-jobs", "0"), "n_jobs"),
     (("threshold", "c=1:2:2", "--out", "x.txt"), ".csv, .json or .jsonl"),
     (("threshold", "c=1:2:2", "--out", "/no/such/dir/x.csv"), "does not exist"),
+    (("threshold", "c=1:2:2", "--out", "/proc/x.csv"), "cannot write in /proc"),  # os.access says yes to root
+    (("threshold", "c=1:2:2", "--plot", "/proc/x.png"), "cannot write in /proc"),
+    (("threshold", "c=1:2:2", "--n-jobs", "100000"), "worker processes"),
     (("threshold", "c=1:2:2", "--plot", "x.gif"), ".png, .pdf or .svg"),
     (("threshold", "c=1:2:2", "--resume"), "--resume needs --out"),
     (("threshold", "c=1:2:2", "d=1"), "unknown parameter 'd'"),

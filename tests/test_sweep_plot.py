@@ -3,6 +3,7 @@ hatched failures, the solved boundary), labels in mathtext, and `symdyn plot` fr
 
 from __future__ import annotations
 
+import mpmath as mp
 import numpy as np
 import pytest
 from matplotlib.collections import PatchCollection, PolyCollection, QuadMesh
@@ -33,6 +34,12 @@ def test_one_axis_plot_on_a_log_axis_with_bands_and_failed_points(tmp_path):
     assert np.allclose(line.get_ydata(), [float(p.values["ratio"]) for p in res.points])
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 1 and any(t.startswith("certified enclosure (widths <= ") for t in _legend_texts(ax))
+    (legend,) = [t for t in _legend_texts(ax) if t.startswith("certified enclosure")]
+    stated = float(legend.split("<= ")[1].rstrip(")"))  # the widths are far below float64's resolution
+    with mp.workdps(80):
+        widest = max(mp.mpf(p.enclosures["ratio"]["upper"]) - mp.mpf(p.enclosures["ratio"]["lower"])
+                     for p in res.points)
+    assert 0 < widest <= stated < 10 * widest
     save(fig, tmp_path / "eps.png")
     assert (tmp_path / "eps.png").stat().st_size > 10_000
 
@@ -110,3 +117,17 @@ def test_plot_input_errors_exit_2(tmp_path, args, fragment):
     run_cli("sweep", ROD, "threshold", "c=1:2:3", "--out", str(csv))
     status, _, err = run_cli("plot", *[a.format(csv=csv) for a in args])
     assert status == 2 and fragment in err, err
+
+
+@pytest.mark.parametrize("name, content, fragment", [
+    ("bin.jsonl", b"\xff\xfe{}\n", "not UTF-8"),
+    ("deep.json", b"[" * 100_000, "nested too deeply"),
+])
+def test_unreadable_sweep_files_exit_2_for_plot_and_resume(tmp_path, name, content, fragment):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    status, _, err = run_cli("plot", str(bad), "--out", str(tmp_path / "x.png"))
+    assert status == 2 and fragment in err and len(err.strip().splitlines()) == 1, err
+    status, _, err = run_cli("sweep", ROD, "threshold", "c=1:2:3", "--out", str(bad), "--resume")
+    assert status == 2 and fragment in err and len(err.strip().splitlines()) == 1, err
+    assert bad.read_bytes() == content

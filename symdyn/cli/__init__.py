@@ -116,6 +116,18 @@ def main(argv: list[str] | None = None) -> None:
             _report_warnings(caught)
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether *exc* stems from Ctrl-C: an extension (python-flint's ``acb.integral``) that calls back
+    into Python turns the KeyboardInterrupt raised there into a SystemError caused by it."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _main(argv: list[str] | None) -> None:
     try:
         status = cli.main(args=argv, prog_name="symdyn", standalone_mode=False)
@@ -146,6 +158,8 @@ def _main(argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # pragma: no cover - a bug; keep one line unless debugging
+        if _interrupted(exc):
+            _fail("interrupted", EXIT_INTERRUPTED)
         if os.environ.get("SYMDYN_DEBUG"):
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set SYMDYN_DEBUG=1 for the traceback)", EXIT_FAILED)

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import click
 
 from ..errors import ParameterError
+from ..outputs import check_output_file
 from ..sweep import check_out_path, split_assignments, sweep
 from .common import DPS_OPTION, JSON_OPTION, emit_json, load_model
 
@@ -24,12 +25,7 @@ def check_figure_path(path: str, option: str = "--plot") -> Path:
     p = Path(path)
     if p.suffix.lower() not in FIGURE_SUFFIXES:
         raise ParameterError(f"{option} {p}: a figure is written as .png, .pdf or .svg")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ParameterError(f"{option} {p}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ParameterError(f"{option} {p}: not writable")
-    return p
+    return check_output_file(p, option)
 
 
 def _duration(seconds: float) -> str:

@@ -8,6 +8,7 @@ expressions are paid once per worker, not per point.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -17,6 +18,7 @@ from ._point import SweepPoint, Task, compute, compute_indexed, compute_many
 __all__ = ["Runner", "Serial", "Joblib", "Dask", "runner_for"]
 
 Jobs = Sequence[tuple[int, Mapping[str, Any]]]
+MAX_JOBS_PER_CORE = 4
 
 
 class Runner(ABC):
@@ -94,6 +96,11 @@ def runner_for(n_jobs: int, scheduler: str | None) -> Runner:
     """The runner for ``--n-jobs`` and ``--scheduler`` (a Dask scheduler is contacted here)."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise ParameterError(f"n_jobs={n_jobs}: use a positive count or -1 (all cores)")
+    cores = os.cpu_count() or 1
+    if n_jobs > MAX_JOBS_PER_CORE * cores:
+        raise ParameterError(f"n_jobs={n_jobs}: at most {MAX_JOBS_PER_CORE * cores} worker processes here "
+                             f"({MAX_JOBS_PER_CORE} per core, {cores} cores; each imports SymPy and mpmath): "
+                             "use -1 for all cores, or --scheduler for a cluster")
     if scheduler is not None:
         if not str(scheduler).strip():
             raise ParameterError("--scheduler is empty: give ADDRESS (tcp://host:8786) or local")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ParameterError
+from ..outputs import check_output_file
 from ..params import parse_number
 from ._point import SweepPoint
 from ._result import (FORMAT_VERSION, csv_header, csv_row, csv_text, dumps_record, point_from_csv, unescape_command,
@@ -38,14 +39,7 @@ def check_out_path(path: str | os.PathLike, option: str = "--out") -> Path:
     p = Path(path)
     if p.suffix.lower() not in SUFFIXES:
         raise ParameterError(f"{option} {p}: a sweep is written as .csv, .json or .jsonl")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ParameterError(f"{option} {p}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise ParameterError(f"{option} {p}: not writable")
-    if p.is_dir():
-        raise ParameterError(f"{option} {p} is a directory")
-    return p
+    return check_output_file(p, option)
 
 
 def _key(spec: SweepSpec, point: SweepPoint) -> tuple:
@@ -81,6 +75,8 @@ def read_file(path: str | os.PathLike) -> tuple[SweepSpec, list[SweepPoint]]:
         raise ParameterError(f"{p}: a sweep file is .csv, .json or .jsonl")
     try:
         text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ParameterError(f"{p} is not a symdyn sweep file: it is not UTF-8 text") from None
     except OSError as exc:
         raise ParameterError(f"cannot read {p}: {exc.strerror or exc}") from None
     try:
@@ -109,6 +105,8 @@ def read_file(path: str | os.PathLike) -> tuple[SweepSpec, list[SweepPoint]]:
             raise ParameterError(f"{p} holds no finished point (only a header)")
         spec = parse_command(unescape_command(rows[0][header.index("command")]), _lookup)
         return spec, [point_from_csv(spec, header, r) for r in rows]
+    except RecursionError:
+        raise ParameterError(f"{p} is not a readable symdyn sweep file: its JSON is nested too deeply") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise ParameterError(f"{p} is not a readable symdyn sweep file ({type(exc).__name__}: {exc})") from None
 
