@@ -141,6 +141,8 @@ def test_sweep_of_a_quantity_over_alpha():
     (["eval", "deep-factorization", *GD, "--t", "1", "--observables", "lambda_4"], "lambda_4"),
     (["report", "deep-factorization", "N=3", "sigma=2,1", "alpha=1/20", "eta=1", "--out", "/nonexistent/x"],
      "unstable"),
+    (["eval", "deep-factorization", "N=3", "sigma=2,1", "alpha=1/20", "d=100000", "--t", "1"], "at most d = 5000"),
+    (["simulate", "deep-factorization", *GD, "d=100000", "--seeds", "1", "--t", "1"], "at most d = 5000"),
 ])
 def test_bad_input_exits_2_with_one_line_before_any_work(args, fragment):
     code, out, err = run_cli(*args)

@@ -30,10 +30,13 @@ from . import interval as iv
 from . import perturbation as pt
 from .inputs import p_exponent
 
-__all__ = ["Canonical", "resolve", "canonical", "perturbation_of", "MAX_DRAW_D"]
+__all__ = ["Canonical", "resolve", "canonical", "perturbation_of", "MAX_DRAW_D", "MAX_D"]
 
 #: Largest dimension of a drawn perturbation (a d x d eigendecomposition in float64).
 MAX_DRAW_D = 2000
+#: Largest dimension at all: the target, its eigenvectors and W* are held as d x d float64 matrices
+#: (d = 5000 measured 9.6 s and 1.1 GB for one evaluation).
+MAX_D = 5000
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,9 @@ def perturbation_of(values: dict[str, Any], given: frozenset[str]) -> pt.Perturb
     if sigma is None:
         return None
     d = int(values["d"])
+    if d > MAX_D:
+        raise ParameterError(f"d={d} needs d x d float64 matrices (the target, its eigenvectors, W*: about "
+                             f"{8 * 3 * d * d / 2**30:.3g} GiB): at most d = {MAX_D}")
     if "lam_hat" in given:
         return _diagonal(tuple(sigma), d, tuple(values["lam_hat"]))
     noise = values.get("noise", sp.Integer(0))
