@@ -188,3 +188,19 @@ def test_bad_input_is_refused_with_one_line(kwargs, fragment):
 def test_unreachable_levels_are_refused():
     with pytest.raises(ParameterError, match="monotonically"):
         cf.flow_time(Q(1, 2), Q(3, 2), 1, 3)
+
+
+@pytest.mark.parametrize("N, a", [(3, Q(1, 10**300)), (3, Q(1, 10**400)), (4, Q(1, 10**300))])
+def test_inverse_at_starts_down_to_1e_minus_400_per_layer(N, a):
+    """A start of 1e-1200 for the product (F_N ~ 1e400): lambda(t) converges at t = 1 (it stays at the start to every
+    printed digit: the first-order change is N lambda0^p s t ~ 1e-300 of lambda0) and returns the level at the
+    closed-form time to reach it (the time computed with all its digits, independently of the inverse)."""
+    l0 = a**N
+    lam = cf.flow_eigenvalue(1, 3, N, alpha=a, dps=20)
+    with mp.workdps(20):
+        assert lam.value == mp.mpf(l0.p) / l0.q
+    digits = int(mp.log10(mp.mpf(10) ** (sp.log(1 / l0, 10).evalf(30) * (1 - sp.Rational(2, N))))) + 40
+    t = cf.time_to_reach(3, Q(1, 2), N, alpha=a, dps=digits).value
+    back = cf.flow_eigenvalue(t, 3, N, alpha=a, dps=20)
+    with mp.workdps(20):
+        assert abs(back.value - mp.mpf(3) / 2) < mp.mpf(10) ** -15

@@ -486,9 +486,16 @@ def flow_time_quad(l0: Any, l1: Any, s: Any, N: Any, *, dps: int = 30) -> mp.mpf
 # ----------------------------------------------------------------------------- the inverse lambda(t)
 
 
-def _solve_increasing(f, fprime, target, z0, *, wp: int, maxiter: int = 400) -> tuple[mp.mpf, int]:
-    """Root of the increasing function ``f(z) = target``: bracket by doubling from *z0*, then safeguarded Newton."""
-    tol = mp.mpf(10) ** (-(wp - 4))
+def _solve_increasing(f, fprime, target, z0, *, wp: int, digits: int | None = None,
+                      maxiter: int = 400) -> tuple[mp.mpf, int]:
+    """Root of the increasing function ``f(z) = target``: bracket by doubling from *z0*, then safeguarded Newton.
+
+    *wp* is the working precision of ``f``; *digits* (default *wp*) the digits wanted in ``z``.  They differ when
+    ``f`` is huge (``|F_N| ~ lambda0^(-p)`` at a tiny start): ``f`` then needs extra digits for its absolute
+    resolution, while ``z`` (a logit, to which lambda's relative error is at most proportional) needs only the
+    evaluation's; asking ``z`` for all of *wp* would chase rounding below ``f``'s accuracy.
+    """
+    tol = mp.mpf(10) ** (-((wp if digits is None else digits) - 4))
     fz = f(z0) - target
     step = mp.mpf(1)
     lo = hi = None
@@ -588,6 +595,7 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
             shift = mp.power(sm, pm) * tm
             wp2 = wp + max(_digits(F0), _digits(shift))
             with mp.workdps(wp2):
+                pm, Nm = mpq(p), mpq(N)  # the exponent at the working precision, not the outer one
                 x0, y0 = _xy(l0 / s)
                 F0 = F(x0, N, y=y0)
                 target = F0 + mp.power(mpq(s), pm) * tm
@@ -604,7 +612,7 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
                     return mp.power(x, 1 - pm) / Nm
 
                 z0 = _growth_guess(target, N, pm)
-                z, it = _solve_increasing(f, fp, target, z0, wp=wp2)
+                z, it = _solve_increasing(f, fp, target, z0, wp=wp2, digits=wp)
                 x, y = xy(z)
                 return _eig(mpq(s) * x, mpq(s) * y, dps, "Newton on F_N in logit(lambda/s)", it)
         if s > 0:  # above the target: v = s/lambda increases from v0 to 1
@@ -613,6 +621,7 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
             shift = mp.power(sm, pm) * tm
             wp2 = wp + max(_digits(H0), _digits(shift))
             with mp.workdps(wp2):
+                pm, Nm = mpq(p), mpq(N)  # the exponent at the working precision, not the outer one
                 v0, w0 = _xy(s / l0)
                 target = _H(v0, w0, N) + mp.power(mpq(s), pm) * tm
 
@@ -628,7 +637,7 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
                     return mp.power(v, pm) / Nm
 
                 z0 = mp.log(v0 / w0)
-                z, it = _solve_increasing(f, fp, target, z0, wp=wp2)
+                z, it = _solve_increasing(f, fp, target, z0, wp=wp2, digits=wp)
                 v, w = vw(z)
                 lam = mpq(s) / v
                 return _eig(lam, -mpq(s) * w / v, dps, "Newton on H in logit(s/lambda)", it)
@@ -638,6 +647,7 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
         shift = mp.power(-sm, pm) * tm
         wp2 = wp + max(_digits(K0), _digits(shift))
         with mp.workdps(wp2):
+            pm, Nm = mpq(p), mpq(N)
             xa = mpq(l0 / -s)
             target = _K(xa, N) - mp.power(-mpq(s), pm) * tm
 
@@ -651,7 +661,7 @@ def flow_eigenvalue(t: Any, s: Any, N: Any, *, alpha: Any = None, lambda0: Any =
             # K ~ -x^{1-p}/(N(p-1)) as x -> 0: initial guess from that
             q = pm - 1
             guess = mp.log(mp.power(-target * Nm * q, -1 / q)) if target < 0 else mp.log(xa)
-            z, it = _solve_increasing(f, fp, target, guess, wp=wp2)
+            z, it = _solve_increasing(f, fp, target, guess, wp=wp2, digits=wp)
             lam = -mpq(s) * mp.exp(z)
             return _eig(lam, mpq(s) - lam, dps, "Newton on K in log(lambda/|s|) (negative target)", it)
 
