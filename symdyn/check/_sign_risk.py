@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
-from scipy import stats
 
 from ..params import Params
 from ._predictions import Predictions
@@ -167,6 +166,8 @@ class SignReport:
 def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
                   observables: Sequence[str]) -> tuple[SignReport, dict, dict, dict, dict]:
     """Rows at risk, amplitude corrections and the wrong-sign frequency."""
+    from scipy import stats  # when used: importing scipy.stats takes 0.4 s
+
     times = predictions.times
     validate = getattr(sign, "amplitudes", None)
     if validate is not None:

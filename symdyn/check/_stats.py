@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
-from scipy import stats
 
 from ..errors import ParameterError
 
@@ -20,6 +19,8 @@ def student_p(z: np.ndarray | float, dof: int) -> np.ndarray:
     >>> float(student_p(0.0, 9)), round(float(student_p(2.262157, 9)), 4)
     (1.0, 0.05)
     """
+    from scipy import stats  # when used: importing scipy.stats takes 0.4 s
+
     if dof < 1:
         raise ParameterError(f"a Student-t test needs at least 2 trials (dof = {dof})")
     z = np.asarray(z, dtype=float)
@@ -122,6 +123,8 @@ def fit_power_law(n: Sequence[float], y: Sequence[float], y_stderr: Sequence[flo
     >>> g.dof, round((g.interval[1] - g.slope) / g.stderr, 3)   # Student t with 1 dof
     (1, 12.706)
     """
+    from scipy import stats  # when used: importing scipy.stats takes 0.4 s
+
     x = np.log(np.asarray(n, dtype=float))
     y = np.asarray(y, dtype=float)
     ys = np.asarray(y_stderr, dtype=float)

@@ -62,7 +62,6 @@ from typing import Any, Mapping, Sequence
 import mpmath as mp
 import numpy as np
 import sympy as sp
-from scipy import integrate, stats
 
 from ...exact import exact_sign, to_float, to_mp
 from .._spectral_finite_size import FiniteSize
@@ -93,6 +92,8 @@ def sign_sigma(can: Canonical, p: int, n: int, dps: int = 30) -> tuple[mp.mpf, m
 
 def wrong_sign_probability(amplitude: float, sigma: float) -> float:
     """``Phi(-|amplitude|/sigma)``; exactly ``1/2`` at zero amplitude."""
+    from scipy import stats  # when used: importing scipy.stats takes 0.4 s
+
     if sigma <= 0:
         return 0.0 if amplitude != 0 else 0.5
     return float(stats.norm.cdf(-abs(amplitude) / sigma))
@@ -439,6 +440,8 @@ class RankOneSignRisk:
     def sign_bias(self, observable: str, times: Sequence[Any]) -> np.ndarray | None:
         """``P (f(a_w) - f(a_r))``: the expected shift of the mean by wrong-sign trials, with ``a_w``, ``a_r``
         the mean amplitudes of the wrong and of the right sign under ``a_i ~ N(A + B, sigma_n^2)``."""
+        from scipy import stats  # when used: importing scipy.stats takes 0.4 s
+
         if observable not in SUPPORTED:
             return None
         parts = self._parts(times)
@@ -482,6 +485,8 @@ class RankOneSignRisk:
 
             def g(x: float) -> float:
                 return (float(self._f(observable, sub, np.array([x]))[0, 0]) - f0) * math.exp(-0.5 * (x / sig) ** 2)
+
+            from scipy import integrate
 
             val, _ = integrate.quad(g, -10 * sig, 10 * sig, points=sorted(set(pts)) or None, limit=200,
                                     epsabs=1e-13, epsrel=1e-10)

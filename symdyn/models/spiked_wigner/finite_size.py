@@ -46,7 +46,6 @@ from typing import Any, Mapping, Sequence
 import mpmath as mp
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from ...exact import exact_sign, to_float, to_mp
 from .._spectral_finite_size import FiniteSize
@@ -77,6 +76,8 @@ class SpikedWignerSignRisk:
                        "eigenvalue when recorded) replaces the one at the limit amplitude")
 
     def __init__(self, model: Any, params: Any, can: Any, n: int) -> None:
+        from scipy import stats  # when used: importing scipy.stats takes 0.4 s
+
         self.model, self.params, self.can, self.n = model, params, can, n
         self.ex = exact_constants(can)
         e = self.ex.exprs
