@@ -42,7 +42,7 @@ where the deterministic equivalent is meant to hold the fluctuations are
 ``O(n^(-1/2))`` sums of many weakly dependent terms, and the measured false-alarm
 rate of repeated checks of the true theory stays at or below ``L``.
 
-Inside the BBP window (both spectral models at their threshold, where the
+At a spectral phase transition (a model at its threshold, where the
 per-trial values are skewed and the deterministic equivalent converges like
 ``n^(-1/3)``) the false-alarm rate was measured with
 ``benchmarks/bbp_false_alarms.py`` over 200-400 root seeds: it stays at or
@@ -59,8 +59,8 @@ which are deterministic (``t = 0``) do not produce meaningless huge ``z``.
 
 Finite-size sign risk
 ---------------------
-Near a point where the large-time limit changes sign (the critical ratio of
-rank-one denoising, spec 5.2), each trial's finite-n outlier amplitude has a
+Near a point where the large-time limit changes sign (a model's critical
+ratio), each trial's finite-n amplitude (as the model defines it) has a
 random part of order ``n^(-1/2)``, so some trials converge to the opposite
 sign and the mean over seeds is a *mixture*.  When the model's hook reports
 such a risk, every row whose mean the wrong-sign trials, or the spread of the amplitude,
