@@ -346,6 +346,16 @@ def test_towers_of_exponentials_are_refused_at_the_point_in_seconds(claim, words
     assert r.symbolic == "undecided"
 
 
+def test_a_parameter_in_an_exponent_is_evaluated_at_the_drawn_points():
+    # the drawn kappa = 20673/10000 is an exponent with a numerator beyond the literal limit of 1000
+    r = sd.verify(R1, "threshold", r"c^{\kappa/4}", points=3)
+    assert r.verdict == "counterexample" and r.symbolic == "different" and r.points[0].claim is not None
+    same = sd.verify(R1, "threshold", r"\left(c^{\kappa}\right)^{\frac{1}{4\kappa}}", points=3)
+    assert same.verdict == "agree" and same.symbolic == "equal"
+    with pytest.raises(ParameterError, match="exceeds the limit of 1000 in absolute value"):
+        sd.verify(R1, "threshold", r"2^{2^{\theta}}", theta="2000")
+
+
 def test_large_but_evaluable_exponentials_are_still_evaluated():
     r = sd.verify(R1, "threshold", r"e^{-e^{200c}} + \sqrt[4]{c}", c="1")  # exp(-7e86): a tiny, exact correction
     assert r.verdict == "agree" and r.points[0].claim is not None and r.symbolic == "different"

@@ -59,7 +59,7 @@ def substitute(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
         else:
             args = [rebuild(a) for a in node.args]
             if node.is_Pow:
-                problem = check_power(*args)
+                problem = check_power(*args, literal=False)
                 if problem:
                     raise ParameterError(f"the claim cannot be evaluated exactly at this point: {problem}")
             out = node.func(*args)
