@@ -30,3 +30,11 @@ def test_the_shipped_spec_has_the_sections_the_code_cites():
     spec = (ROOT / "docs" / "spec" / "rank_one_denoising.md").read_text(encoding="utf-8")
     for section in ("## 5", "## 6", "## 9"):
         assert section in spec
+
+
+def test_the_cli_contract_shows_the_shape_of_every_command():
+    from symdyn.cli import cli
+
+    contract = (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")
+    shapes = set(re.findall(r"^symdyn (\w+)", contract, flags=re.M))
+    assert set(cli.list_commands(None)) <= shapes

@@ -331,6 +331,36 @@ def test_extreme_but_legal_claims_get_an_answer_not_a_crash():
     assert hard.counterexample.claim is None and "cannot evaluate" in hard.counterexample.note
 
 
+@pytest.mark.parametrize("claim, words", [
+    (r"\exp(\exp(\exp(1000 c)))", "exp of an argument of about"),    # exp(exp(e^200)): hours of argument reduction
+    (r"2^{2^{e^{e^{200c}}}}", "a power a^b with b log|a| of about"),
+    (r"\sin(e^{e^{200c}})", "cannot evaluate"),                       # sin of ~10^(3e86): hours
+    (r"J_1(e^{e^{200c}})", "cannot evaluate"),                        # was an internal TypeError in mpmath
+], ids=["exp-tower", "power-tower", "sin", "bessel-j"])
+def test_towers_of_exponentials_are_refused_at_the_point_in_seconds(claim, words):
+    start = time.perf_counter()
+    r = sd.verify(R1, "threshold", claim, c="1/5")
+    assert time.perf_counter() - start < 10
+    p = r.counterexample
+    assert r.verdict == "counterexample" and p.claim is None and words in p.note
+    assert r.symbolic == "undecided"
+
+
+def test_a_parameter_in_an_exponent_is_evaluated_at_the_drawn_points():
+    # the drawn kappa = 20673/10000 is an exponent with a numerator beyond the literal limit of 1000
+    r = sd.verify(R1, "threshold", r"c^{\kappa/4}", points=3)
+    assert r.verdict == "counterexample" and r.symbolic == "different" and r.points[0].claim is not None
+    same = sd.verify(R1, "threshold", r"\left(c^{\kappa}\right)^{\frac{1}{4\kappa}}", points=3)
+    assert same.verdict == "agree" and same.symbolic == "equal"
+    with pytest.raises(ParameterError, match="exceeds the limit of 1000 in absolute value"):
+        sd.verify(R1, "threshold", r"2^{2^{\theta}}", theta="2000")
+
+
+def test_large_but_evaluable_exponentials_are_still_evaluated():
+    r = sd.verify(R1, "threshold", r"e^{-e^{200c}} + \sqrt[4]{c}", c="1")  # exp(-7e86): a tiny, exact correction
+    assert r.verdict == "agree" and r.points[0].claim is not None and r.symbolic == "different"
+
+
 def test_a_claim_that_is_exactly_zero_but_not_numerically_separable_is_proved_zero():
     # below threshold m_u -> 0; cosh^2 - sinh^2 - 1 is 0 but strict evalf cannot show it
     r = sd.verify(R1, "limit:m_u", r"\cosh^2(c) - \sinh^2(c) - 1", c="1", theta="1/2", alpha="1/2", beta="1/2")

@@ -630,11 +630,18 @@ def _divide(numerator: sp.Expr, denominator: sp.Expr, position: int) -> sp.Expr:
     return _finite(sp.Mul(numerator, _power(denominator, sp.Integer(-1), position)), position)
 
 
-def check_power(base: sp.Expr, exponent: sp.Expr) -> str | None:
-    """Why ``base**exponent`` would be too large to build exactly, or ``None``."""
+def check_power(base: sp.Expr, exponent: sp.Expr, *, literal: bool = True) -> str | None:
+    """Why ``base**exponent`` would be too large to build exactly, or ``None``.
+
+    A *literal* exponent (as written in the claim) has numerator and denominator up to
+    :data:`MAX_EXPONENT`; an exponent that a parameter value made (``c^{\\kappa}`` at
+    ``kappa = 2367/5000``) only its size, with the same bound on the result's digits.
+    """
     if exponent.is_Rational:
-        if abs(exponent.p) > MAX_EXPONENT or exponent.q > MAX_EXPONENT:
+        if literal and (abs(exponent.p) > MAX_EXPONENT or exponent.q > MAX_EXPONENT):
             return f"the exponent {exponent} exceeds the limit of {MAX_EXPONENT} (numerator and denominator)"
+        if not literal and abs(exponent) > MAX_EXPONENT:
+            return f"the exponent {exponent} exceeds the limit of {MAX_EXPONENT} in absolute value"
         if base.is_Rational and base != 0:
             bits = (abs(base.p).bit_length() + base.q.bit_length()) * abs(exponent.p) // exponent.q
             if bits > MAX_BITS:

@@ -21,19 +21,9 @@ import sympy as sp
 
 from ...errors import ParameterError
 from ...exact import to_mp
-from ...params import parse_number
-
-try:  # the interface being built on main moves check_dps into symdyn.params
-    from ...params import check_dps as _check_dps  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until then it lives in models.base
-    from ..base import check_dps as _check_dps
+from ...params import check_dps, parse_number
 
 __all__ = ["rational", "depth", "spectrum", "check_dps", "mpq", "p_exponent", "level"]
-
-
-def check_dps(dps: Any) -> int:
-    """A validated precision in decimal digits (the project's range)."""
-    return _check_dps(dps)
 
 
 def rational(value: Any, name: str, *, positive: bool = False, nonnegative: bool = False) -> sp.Rational:
