@@ -349,10 +349,14 @@ def test_first_crossing_cover_is_not_vacuous(m):
     assert 1.9 < lo < 2.1 and "first crossing proved" in b.method
     # claiming that the later, downward crossing is the first one must be refuted by the cover
     ev = cert.CertifiedRankOne(m, p)
-    second = cert._frac(cert._refine_fast(m, p, sp.Rational(39, 50), Fraction(11, 2), Fraction(45, 8), 1, 15))
+    with mp.workdps(20):
+        second = Fraction(mp.nstr(mp.findroot(
+            lambda t: m.evaluate(p, [mp.nstr(t, 20)], dps=20, observables=["m_u"])["m_u"][0] - mp.mpf(39) / 50,
+            (mp.mpf(11) / 2, mp.mpf(45) / 8), solver="anderson"), 16))
+    assert Fraction(11, 2) < second < Fraction(45, 8)
     eps = Fraction(1, 10**12)
     with pytest.raises(CertificationError, match="earlier crossing"):
-        cert._prove_first(ev, sp.Rational(39, 50), 1, second - eps, second + eps, Fraction(11, 2))
+        cert.prove_first_crossing(ev, sp.Rational(39, 50), 1, second - eps, second + eps, Fraction(11, 2))
 
 
 def test_hitting_time_special_cases(m):

@@ -65,7 +65,7 @@ from ...results import Quantity as Boundary
 from .constants import exact_constants
 
 __all__ = [
-    "CertifiedRankOne", "certify_trajectory", "certify_limit", "hitting_time_boundary",
+    "CertifiedRankOne", "certify_trajectory", "certify_limit", "hitting_time_boundary", "prove_first_crossing",
     "CERTIFIABLE_OBSERVABLES", "MAX_GD_STEPS",
 ]
 
@@ -702,9 +702,55 @@ def _sign_fn(ev: CertifiedRankOne, level: sp.Rational, prec: int, crosscheck: bo
     return sign_at
 
 
-def _prove_first(ev: CertifiedRankOne, level: sp.Rational, s0: int, lo: Fraction, hi: Fraction,
-                 ta: Fraction) -> tuple[bool, str]:
-    """Try to prove that m_u - level has no zero in [0, lo): monotone box + interval cover."""
+def prove_first_crossing(ev: CertifiedRankOne, level: sp.Rational, s0: int, lo: Fraction, hi: Fraction,
+                         ta: Fraction) -> tuple[bool, str]:
+    """Try to prove that a crossing of ``m_u = level`` in ``[lo, hi]`` is the first one.
+
+    The proof has two parts: a box ``[m, hi]`` on which ``m_u'`` has the certified
+    sign ``-s0`` (so ``m_u`` is strictly monotone there), and an interval cover of
+    ``[0, m]`` by boxes on which ``m_u - level`` has the certified sign ``s0``.
+
+    Parameters
+    ----------
+    ev : CertifiedRankOne
+        The certified evaluator of the parameter point.
+    level : sympy.Rational
+        The level of ``m_u``.
+    s0 : {1, -1}
+        The sign of ``m_u(0) - level``.
+    lo, hi : Fraction
+        A proved bracket of the crossing (user time).
+    ta : Fraction
+        The left end of the scan interval the crossing was found in.
+
+    Returns
+    -------
+    (bool, str)
+        Whether the crossing is proved to be the first, and the sentence saying how
+        (or why it is only assumed: the cover ran out of budget or of width).
+
+    Raises
+    ------
+    CertificationError
+        When ``m_u - level`` is certified of the other sign before ``lo``: the bracket
+        is not the first crossing.
+
+    Examples
+    --------
+    The upward crossing of 39/50 near t = 2 (spec 5.1's transient overshoot), from a
+    certified bracket:
+
+    >>> import sympy as sp, symdyn as sd
+    >>> from fractions import Fraction
+    >>> from symdyn.certify import mpf_to_fraction
+    >>> m = sd.model("rank-one-denoising")
+    >>> p = m.params(c="1/2", theta="6/5", alpha="1/2", beta="3/10", level="39/50")
+    >>> b = m.boundary("hitting-time", p, dps=20, certify=True)
+    >>> lo, hi = map(mpf_to_fraction, b.enclosures["time"])
+    >>> proved, how = prove_first_crossing(CertifiedRankOne(m, p), sp.Rational(39, 50), -1, lo, hi, Fraction(7, 4))
+    >>> proved, how.startswith("first crossing proved")
+    (True, True)
+    """
     fl = flint_module()
     Lq = fl.arb(fl.fmpq(int(sp.Rational(level).p), int(sp.Rational(level).q)))
     prec = COVER_BITS
@@ -839,7 +885,7 @@ def hitting_time_boundary(model, params, *, dps: int = 30, certify: bool = False
         guess = _dyadic(_frac(root), target + 8)
         width = _dyadic(max(abs(guess), Fraction(1, 10**6)) / Fraction(10) ** (dps + 1), 64)
         lo, hi, n_eval = refine_crossing(sign_at, ta, tb, s0, width=width, guess=guess)
-        proved, first_note = _prove_first(ev, level, s0, lo, hi, ta)
+        proved, first_note = prove_first_crossing(ev, level, s0, lo, hi, ta)
         enclosures = {"time": _fraction_bounds(lo, hi)}
         with mp.workdps(dps + 10):
             value = (enclosures["time"][0] + enclosures["time"][1]) / 2
