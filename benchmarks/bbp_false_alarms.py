@@ -42,7 +42,7 @@ import importlib  # noqa: E402
 
 chk = importlib.import_module("symdyn.check")  # the package (symdyn.check is also the function)
 from symdyn.check import predictions_from_trajectory  # noqa: E402
-from symdyn.check._stats import wilson  # noqa: E402
+wilson = chk.wilson
 
 TIMES = ["1", "3", "8", "20"]
 LEVEL = 0.05

@@ -303,7 +303,7 @@ def test_the_documented_threshold_false_alarm_is_reported_as_weak_evidence():
 
 def test_wilson_interval_solves_its_defining_quadratic():
     """Independent route: the Wilson bounds are the p with |k/n - p| = z sqrt(p (1 - p)/n)."""
-    from symdyn.check._stats import wilson
+    from symdyn.check import wilson
 
     z = stats.norm.ppf(0.975)
     for k, n in ((0, 10), (3, 10), (7, 40), (40, 40), (1, 1000)):

@@ -106,10 +106,10 @@ from ._convergence import ConvergencePoint, ConvergenceResult, convergence, devi
 from ._predictions import ConditionalPredictions, Predictions, load_predictions, predictions_from_trajectory
 from ._rows import DEFAULT_LEVEL, RESOLUTION, Row, compare_rows
 from ._sign_risk import SIGN_RISK_SIGMAS, SIGN_RISK_Z, FiniteSizeEffects, SignReport, SignRisk, finite_size_effects
-from ._stats import PowerLawFit, fit_power_law, holm, student_p
+from ._stats import PowerLawFit, fit_power_law, holm, student_p, wilson
 
 __all__ = [
-    "check", "convergence", "compare_rows", "holm", "student_p", "fit_power_law",
+    "check", "convergence", "compare_rows", "holm", "student_p", "wilson", "fit_power_law",
     "CheckResult", "Row", "SignReport", "ConvergenceResult", "ConvergencePoint", "PowerLawFit",
     "Predictions", "ConditionalPredictions", "load_predictions", "predictions_from_trajectory",
     "Comparison", "MeanTest", "PairedTest", "Tolerance", "comparison_from_words",

@@ -48,7 +48,26 @@ def holm(p: Sequence[float]) -> np.ndarray:
 
 
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (95% by default)."""
+    """Wilson score interval for a binomial proportion (95% by default).
+
+    Parameters
+    ----------
+    k, n : int
+        Successes and trials.
+    z : float
+        The normal quantile of the two-sided level (1.96 for 95%).
+
+    Returns
+    -------
+    (float, float)
+        The interval's bounds, clipped to [0, 1]; (0, 1) when ``n = 0``.
+
+    Examples
+    --------
+    >>> lo, hi = wilson(0, 10)
+    >>> lo, round(hi, 4)
+    (0.0, 0.2775)
+    """
     if n == 0:
         return (0.0, 1.0)
     ph = k / n
