@@ -19,7 +19,7 @@ import sympy as sp
 import symdyn as sd
 from cli_helpers import run_cli
 from symdyn.models.rank_one_denoising.reference import reference_observables
-from symdyn.numeric.adaptive import MAX_WORK, QuadratureKernel, _work
+from symdyn.numeric.adaptive import MAX_WORK, QuadratureKernel, planned_work
 
 M = "rank-one-denoising"
 P = ("c=1/2", "theta=6/5", "alpha=1/10", "beta=1/10")
@@ -116,7 +116,7 @@ def test_the_stated_largest_time_is_within_the_budget_and_beyond_it_is_not(rank_
     p = rank_one.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10")
     can = rank_one.canonical(p)
     kernel = QuadratureKernel(Evaluator(can, exact_constants(can), MPFR, GaussChebyshev()))
-    assert _work(kernel, 0.99 * largest, 30)[1] <= MAX_WORK < _work(kernel, 1.05 * largest, 30)[1]
+    assert planned_work(kernel, 0.99 * largest, 30)[1] <= MAX_WORK < planned_work(kernel, 1.05 * largest, 30)[1]
     assert 1e7 < largest < 1e10  # measured range of direct evaluation at these parameters
 
 

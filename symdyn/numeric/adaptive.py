@@ -28,7 +28,8 @@ from ..results import Estimate
 from ..tex import Prose
 
 __all__ = ["RefinableKernel", "Plan", "QuadratureKernel", "AdaptiveRun", "evaluate_times", "error_method",
-           "two_precision_method", "GUARD_DIGITS", "SECOND_GUARD", "MAX_REFINEMENTS"]
+           "two_precision_method", "planned_work", "check_work", "GUARD_DIGITS", "SECOND_GUARD", "MAX_REFINEMENTS",
+           "MAX_WORK"]
 
 GUARD_DIGITS = 10
 SECOND_GUARD = 10
@@ -122,7 +123,27 @@ def _float(t: Any) -> float:
         return math.inf
 
 
-def _work(kernel: Any, t: float, dps: int) -> tuple[Plan, float]:
+def planned_work(kernel: Any, t: float, dps: int) -> tuple[Plan, float]:
+    """The plan of the second, finer evaluation at time *t* and its work.
+
+    The work is ``kernel.work(level, digits)`` (quadrature nodes times working digits) of the
+    refined level at the second evaluation's precision, the larger of the two; kernels without
+    a ``work`` method (closed forms) cost 0.  :func:`check_work` refuses a time whose work
+    exceeds :data:`MAX_WORK`.
+
+    Examples
+    --------
+    >>> import symdyn as sd
+    >>> from symdyn.models.rank_one_denoising.evaluation import Evaluator
+    >>> from symdyn.models.rank_one_denoising.constants import exact_constants
+    >>> from symdyn.numeric.arithmetic import MPFR
+    >>> from symdyn.numeric.rules import GaussChebyshev
+    >>> m = sd.model("rank-one-denoising")
+    >>> can = m.canonical(m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10"))
+    >>> kernel = QuadratureKernel(Evaluator(can, exact_constants(can), MPFR, GaussChebyshev()))
+    >>> planned_work(kernel, 10.0, 30)[1] < planned_work(kernel, 1e4, 30)[1] <= MAX_WORK
+    True
+    """
     plan = kernel.plan(t, dps)
     work = getattr(kernel, "work", None)
     if work is None:
@@ -148,13 +169,13 @@ def check_work(kernel: Any, t_user: Any, t: float, dps: int) -> Plan:
     if not math.isfinite(t):
         raise ParameterError(f"t={_time_text(t_user)} is beyond any direct evaluation: for the large-time "
                              "behaviour see the limit (symdyn limit)")
-    plan, work = _work(kernel, t, dps)
+    plan, work = planned_work(kernel, t, dps)
     if work <= MAX_WORK:
         return plan
     lo, hi = min(1e-6, t), t
     while hi / lo > 1.01:  # geometric bisection: about 20 plans
         mid = math.sqrt(lo * hi)
-        if _work(kernel, mid, dps)[1] <= MAX_WORK:
+        if planned_work(kernel, mid, dps)[1] <= MAX_WORK:
             lo = mid
         else:
             hi = mid
