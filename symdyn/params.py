@@ -36,6 +36,7 @@ __all__ = [
     "check_dps",
     "MIN_DPS",
     "MAX_DPS",
+    "MAX_EXPONENT",
     "Domain",
     "Interval",
     "Integer",
@@ -47,7 +48,8 @@ __all__ = [
 ]
 
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)  # ASCII digits only
-_MAX_EXPONENT = 10_000
+#: Largest decimal exponent a number may have (``1e10000`` parses, ``1e10001`` is refused).
+MAX_EXPONENT = 10_000
 _MAX_LENGTH = 20_000
 
 
@@ -55,7 +57,7 @@ def _parse_decimal(text: str) -> sp.Rational:
     if not _DECIMAL.match(text):
         raise ValueError(text)
     mantissa, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > _MAX_EXPONENT:
+    if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise OverflowError(text)
     fr = Fraction(mantissa) * (Fraction(10) ** int(exponent or 0))
     return sp.Rational(fr.numerator, fr.denominator)
@@ -108,7 +110,7 @@ def parse_number(value: Any) -> sp.Rational:
         return _parse_decimal(text)
     except OverflowError:
         raise ParameterError(
-            f"{_show(value)} has an exponent beyond +-{_MAX_EXPONENT}: {hint}"
+            f"{_show(value)} has an exponent beyond +-{MAX_EXPONENT}: {hint}"
         ) from None
     except ValueError:
         raise ParameterError(f"{_show(value)} is not a number: {hint}") from None

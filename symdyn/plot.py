@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .params import Params
     from .results import Trajectory
 
-__all__ = ["theory_curve", "plot_check", "plot_convergence", "plot_power_law", "plot_sign", "plot_sweep", "save", "panels"]
+__all__ = ["theory_curve", "plot_check", "plot_convergence", "plot_power_law", "plot_sign", "plot_sweep", "save", "panels",
+           "mathtext", "mathtext_ok", "param_text"]
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 _Z95 = 1.959963984540054
@@ -96,12 +97,24 @@ def _as_float(xs: Sequence[Any]) -> np.ndarray:
     return np.array([float(x) if x is not None else np.nan for x in xs], dtype=float)
 
 
-def _param_text(params: "Params", limit: int = 6) -> str:
+def param_text(params: "Params", limit: int = 6) -> str:
+    """A plot title's parameter list: the given parameters (at most *limit*) as mathtext.
+
+    Lists print as tuples, powers of ten as exponents; a parameter whose symbol mathtext
+    cannot typeset prints with its plain name.
+
+    Examples
+    --------
+    >>> import symdyn as sd
+    >>> m = sd.model("rank-one-denoising")
+    >>> print(param_text(m.params(c="1/2", theta="6/5", alpha="1/10", beta="1/10")))
+    $c = 1/2$, $\\theta = 6/5$, $\\alpha = 1/10$, $\\beta = 1/10$
+    """
     from .exact import readable
     from .tex import power_of_ten
 
     given = [k for k in params.values if k in params.given] or list(params.values)[:limit]
-    specs = dict(getattr(params, "specs", None) or {})
+    specs = params.specs
     out = []
     for k in given[:limit]:
         symbol = specs[k].latex if k in specs and specs[k].latex else None
@@ -111,7 +124,7 @@ def _param_text(params: "Params", limit: int = 6) -> str:
         elif "," in value:   # a list: (3, 2, 1)
             value = "(" + ", ".join(value.split(",")) + ")"
         text = f"${symbol} = {value}$" if symbol else f"{k} = {value}"
-        out.append(text if not symbol or _mathtext_ok(f"{symbol} = {value}") else f"{k} = {value}")
+        out.append(text if not symbol or mathtext_ok(f"{symbol} = {value}") else f"{k} = {value}")
     return ", ".join(out)
 
 
@@ -122,14 +135,20 @@ def mathtext(model: "Model | None", name: str) -> str:
             symbol = model.observable(name).latex_of(name)
         except Exception:  # an event or an undeclared name: its plain name
             symbol = ""
-        if symbol and _mathtext_ok(symbol):
+        if symbol and mathtext_ok(symbol):
             return f"${symbol}$"
     return name
 
 
 @lru_cache(maxsize=512)
-def _mathtext_ok(symbol: str) -> bool:
-    """Whether matplotlib's mathtext (a subset of TeX) can typeset *symbol* (``\\ge`` it cannot)."""
+def mathtext_ok(symbol: str) -> bool:
+    """Whether matplotlib's mathtext (a subset of TeX) can typeset *symbol* (``\\ge`` it cannot).
+
+    Examples
+    --------
+    >>> mathtext_ok(r"\\geq"), mathtext_ok(r"\\ge")
+    (True, False)
+    """
     from matplotlib.mathtext import MathTextParser
 
     try:
@@ -213,7 +232,7 @@ def plot_check(result: "CheckResult", *, curve: "Trajectory | None" = None, mode
     sizes = " x ".join(str(v) for v in result.sizes.values())
     verdict = {"agree": "agrees", "disagree": "DISAGREES", "inconclusive": "inconclusive"}[result.verdict]
     who = "theory" if result.source == "theory" else "predictions"
-    fig.suptitle(f"{result.model}: {_param_text(result.params)}\n"
+    fig.suptitle(f"{result.model}: {param_text(result.params)}\n"
                  f"{who} {verdict} with simulation ({sizes}, {result.trials} seeds, level {result.level:g})",
                  fontsize=9)
     fig.tight_layout()
@@ -280,7 +299,7 @@ def plot_convergence(conv: "ConvergenceResult", *, ax: Any = None) -> tuple[Figu
         model = get_model(conv.model)
     except SymdynError:  # a model outside the registry: plain names
         model = None
-    title = (f"{conv.model}: {_param_text(conv.params)}\n"
+    title = (f"{conv.model}: {param_text(conv.params)}\n"
              f"{', '.join(mathtext(model, o) for o in conv.observables)} at ${conv.time_name}$ = "
              f"{', '.join(str(t) for t in conv.times)}")
     return plot_power_law([p.n for p in pts], [p.rms for p in pts], [p.rms_stderr for p in pts],

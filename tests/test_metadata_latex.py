@@ -56,8 +56,8 @@ def test_the_latex_forms_of_all_shipped_models_compile(tmp_path):
 def test_every_observable_and_event_symbol_typesets_in_mathtext(name):
     """Plot labels use the symbols (symdyn.plot.mathtext falls back to the plain name where matplotlib cannot
     typeset one: ``\\ge`` it cannot, ``\\geq`` it can)."""
-    from symdyn.plot import _mathtext_ok
+    from symdyn.plot import mathtext_ok
 
     model = sd.model(name)
     specs = list(model.observable_specs) + list(getattr(model, "event_specs", ()))
-    assert not [s.name for s in specs if s.latex and not _mathtext_ok(s.latex)]
+    assert not [s.name for s in specs if s.latex and not mathtext_ok(s.latex)]

@@ -119,7 +119,7 @@ def test_missing_parameters_are_named(rank_one):
 
 
 def test_exponent_limit_is_inclusive_and_symmetric():
-    from symdyn.params import _MAX_EXPONENT as E
+    from symdyn.params import MAX_EXPONENT as E
 
     assert parse_number(f"1e{E}") == sp.Integer(10) ** E
     assert parse_number(f"1e-{E}") == sp.Rational(1, 10**E)

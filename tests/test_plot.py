@@ -80,10 +80,10 @@ def test_panels_and_errors(tmp_path):
 
 
 def test_plot_titles_write_lists_as_tuples_and_powers_of_ten_as_exponents():
-    from symdyn.plot import _param_text
+    from symdyn.plot import param_text
 
     m = sd.model("matrix-sensing")
-    text = _param_text(m.params(sigma="3,2,1", d="30", r="5", alpha="1e-8", eta="1/100"))
+    text = param_text(m.params(sigma="3,2,1", d="30", r="5", alpha="1e-8", eta="1/100"))
     assert r"$\alpha = 10^{-8}$" in text and r"$\sigma = (3, 2, 1)$" in text and r"$\eta = 1/100$" in text
 
 
