@@ -90,13 +90,13 @@ def test_symdyn_plot_redraws_a_saved_sweep_without_recomputing(tmp_path, monkeyp
                    "--out", str(csv))[0] == 0
     assert run_cli("sweep", ROD, "limit:m_u", "c=1/4:1:4", "alpha=1/5", "beta=1/10", "--solve", "theta=1/2:2",
                    "--equals", "1/2", "--out", str(line))[0] == 0
-    from symdyn.sweep import _point
+    import symdyn as sd
 
     def no_points(*a, **k):
         raise AssertionError("symdyn plot computed a point")
 
-    monkeypatch.setattr(_point, "compute", no_points)
-    monkeypatch.setattr(_point, "_target", no_points)
+    for method in ("evaluate", "limit", "boundary"):  # every point of a sweep is computed by one of these
+        monkeypatch.setattr(type(sd.model(ROD)), method, no_points)
     status, out, err = run_cli("plot", str(csv), "--curve", str(line), "--out", str(tmp_path / "m.svg"))
     assert status == 0, err
     assert (tmp_path / "m.svg").read_text().startswith("<?xml")
