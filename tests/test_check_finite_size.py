@@ -94,9 +94,8 @@ def test_corrections_vanish_at_t0_and_at_the_limit_amplitude(rank_one):
         assert np.all(np.abs(corr[1, 1:]) < 0.01)       # only the e-average remains at d = 0
         assert corr[0, 2] * corr[2, 2] < 0             # opposite amplitudes push opposite ways
     # the deterministic value reproduces the model's own trajectory
-    parts = s._parts(tuple(times))
     for obs in ("m_u", "m_v", "energy"):
-        det = s._deterministic(obs, parts)
+        det = s.deterministic(obs, times)
         ref = [float(v) for v in rank_one.evaluate(p, times, observables=[obs])[obs]]
         assert det == pytest.approx(ref, rel=1e-12, abs=1e-15)
 

@@ -182,7 +182,7 @@ TIMES = ["0", "1/2", "3", "20", "10000"]
 
 
 def _observables(p):
-    return SIM.available(SIM._canonical(p))
+    return SIM.observables(p)
 
 
 @pytest.mark.parametrize("c,theta,n", CASES)

@@ -207,7 +207,7 @@ def test_finite_size_hook(wig):
     # at the realised amplitude A the per-trial theory is the model's own theory
     tr = wig.evaluate(wig.params(theta="3/2", alpha="1/50"), ["1", "5"], dps=20, observables=["m", "energy"])
     for o in ("m", "energy"):
-        at_A = s._values(o, ["1", "5"], np.array(s.amplitude))
+        at_A = s.at_amplitude(o, ["1", "5"], np.array(s.amplitude))
         assert np.allclose(at_A, [float(v) for v in tr[o]], rtol=1e-12)
     # sign flips pull the mean towards zero at large t
     bias = s.mixture_bias("m", ["1", "20"])

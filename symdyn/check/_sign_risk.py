@@ -65,13 +65,13 @@ class SignRisk(Protocol):
     mixture_bias(observable, times) -> ndarray or None
         ``E[f(a_i)] - f(a)`` per time: the bias of the mean over trials caused by the spread
         of the amplitude (``None`` if the model cannot say for this observable).  Reported.
-    sign_bias(observable, times) -> ndarray or None (optional)
+    sign_bias(observable, times) -> ndarray or None
         The part of that bias due to wrong-sign trials, ``P(wrong) (f(a_wrong) - f(a_right))``
         with the conditional mean amplitudes on either side.  A row is at sign risk when it
         or ``mixture_bias`` exceeds ``SIGN_RISK_Z`` standard errors.
-    amplitudes(extra) -> ndarray or None (optional)
-        The trials' realised amplitudes from the simulation's ``extra``, or ``None`` when
-        they are missing or not accurate enough (default: ``extra[extra_key]``).
+    amplitudes(extra) -> ndarray or None
+        The trials' realised amplitudes from the simulation's ``extra`` (usually
+        ``extra[extra_key]``), or ``None`` when they are missing or not accurate enough.
     correction(observable, times, extra) -> ndarray or None
         ``f(a_i) - f(a)`` per trial and time, shape ``(trials, len(times))``: how far each
         trial's deterministic equivalent moves when its realised amplitude (and whatever
@@ -90,6 +90,10 @@ class SignRisk(Protocol):
     correction_text: str
 
     def mixture_bias(self, observable: str, times: Sequence[Any]) -> np.ndarray | None: ...
+
+    def sign_bias(self, observable: str, times: Sequence[Any]) -> np.ndarray | None: ...
+
+    def amplitudes(self, extra: Mapping[str, np.ndarray]) -> np.ndarray | None: ...
 
     def correction(self, observable: str, times: Sequence[Any],
                    extra: Mapping[str, np.ndarray]) -> np.ndarray | None: ...
@@ -169,11 +173,7 @@ def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
     from scipy import stats  # when used: importing scipy.stats takes 0.4 s
 
     times = predictions.times
-    validate = getattr(sign, "amplitudes", None)
-    if validate is not None:
-        amp = validate(dict(sim.extra)) if sim.extra else None
-    else:
-        amp = sim.extra.get(sign.extra_key) if sim.extra else None
+    amp = sign.amplitudes(dict(sim.extra)) if sim.extra else None
     amp = None if amp is None else np.asarray(amp, dtype=float).reshape(-1)
     if amp is not None and (amp.size != sim.trials or not np.all(np.isfinite(amp))):
         amp = None
@@ -181,7 +181,6 @@ def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
     flip_risk: dict[str, np.ndarray] = {}
     corrections: dict[str, np.ndarray] = {}
     biases: dict[str, np.ndarray] = {}
-    flips = getattr(sign, "sign_bias", None)
     for obs in observables:
         se = sim.stderr(obs)
         se = np.sqrt(np.where(np.isfinite(se), se, 0.0) ** 2
@@ -189,7 +188,7 @@ def sign_analysis(sign: Any, sim: "SimulationResult", predictions: Predictions,
         bias = sign.mixture_bias(obs, times)
         if bias is not None:
             biases[obs] = np.asarray(bias, dtype=float)
-        shift = flips(obs, times) if flips is not None else None
+        shift = sign.sign_bias(obs, times)
         if shift is None and bias is None:
             # the model cannot quantify the effect: every row is at risk when flips are likely at all
             risk = np.full(len(times), sign.predicted_wrong > 0.01)

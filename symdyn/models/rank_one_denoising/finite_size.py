@@ -372,8 +372,16 @@ class RankOneSignRisk:
                 return np.exp(2 * parts["L"]) * st["Qb"]
         return None
 
+    def deterministic(self, observable: str, times: Sequence[Any]) -> np.ndarray | None:
+        """The deterministic equivalent at *times* as this description writes it (no amplitude deviation,
+        top singular value at its limit ``s1``), in float64; ``None`` for an observable it does not cover.
+
+        It is the point the corrections are measured from, so it must reproduce the model's own
+        trajectory (``tests/test_check_finite_size.py``).
+        """
+        return self._deterministic(observable, self._parts(times))
+
     def _deterministic(self, obs: str, parts: dict[str, np.ndarray]) -> np.ndarray | None:
-        """The deterministic equivalent itself (no deviation, limit ``s1``), from the model's values."""
         return self._value(obs, parts, self._state(parts, 0.0, 0.0))
 
     def _f(self, obs: str, parts: dict[str, np.ndarray], d: np.ndarray, s: np.ndarray | None = None) -> np.ndarray | None:

@@ -118,8 +118,9 @@ class SpikedWignerSignRisk:
             self._cache[key] = out
         return self._cache[key]
 
-    def _values(self, observable: str, times: Sequence[Any], a: np.ndarray) -> np.ndarray:
-        """``f(a)`` for amplitudes ``a`` (any shape) at each time: shape ``a.shape + (len(times),)``."""
+    def at_amplitude(self, observable: str, times: Sequence[Any], a: np.ndarray) -> np.ndarray:
+        """``f(a)``: the deterministic equivalent given a realised outlier amplitude ``a`` (any shape) at
+        each time, shape ``a.shape + (len(times),)``; at ``a = amplitude`` it is the model's own theory."""
         a = np.asarray(a, dtype=float)[..., None]
         z, sz = self.zeta, self.sqrt_zeta
         d = a - self.amplitude
@@ -139,20 +140,29 @@ class SpikedWignerSignRisk:
             return Q * np.exp(2 * L)
         raise KeyError(observable)
 
+    def amplitudes(self, extra: Mapping[str, np.ndarray]) -> np.ndarray | None:
+        """The trials' realised amplitudes as the simulation recorded them (``None`` if it did not)."""
+        amp = extra.get(self.extra_key)
+        return None if amp is None else np.asarray(amp, dtype=float).reshape(-1)
+
+    def sign_bias(self, observable: str, times: Sequence[Any]) -> np.ndarray | None:
+        """Not separated from :meth:`mixture_bias` here: ``None`` (the checker then uses the mixture bias)."""
+        return None
+
     def mixture_bias(self, observable: str, times: Sequence[Any]) -> np.ndarray | None:
         if observable not in SUPPORTED:
             return None
         x, w = np.polynomial.hermite_e.hermegauss(_HERMITE)
         a = self.amplitude + self.sigma * x
-        vals = self._values(observable, times, a)                 # (nodes, times)
+        vals = self.at_amplitude(observable, times, a)                 # (nodes, times)
         mean = (w[:, None] * vals).sum(axis=0) / w.sum()
-        return mean - self._values(observable, times, np.array(self.amplitude))
+        return mean - self.at_amplitude(observable, times, np.array(self.amplitude))
 
     def correction(self, observable: str, times: Sequence[Any], extra: Mapping[str, np.ndarray]) -> np.ndarray | None:
         if observable not in SUPPORTED or self.extra_key not in extra:
             return None
         amp = np.asarray(extra[self.extra_key], dtype=float).reshape(-1)
-        return self._values(observable, times, amp) - self._values(observable, times, np.array(self.amplitude))
+        return self.at_amplitude(observable, times, amp) - self.at_amplitude(observable, times, np.array(self.amplitude))
 
 
 def finite_size(model: Any, params: Any, sizes: Mapping[str, int], *, dps: int = 30) -> FiniteSize | None:
