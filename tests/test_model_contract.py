@@ -17,6 +17,7 @@ import pytest
 import symdyn as sd
 from symdyn.errors import ParameterError, SymdynError, UnsupportedError
 from symdyn.models.base import CAPABILITIES
+from symdyn.simulate import SimulationPlan
 
 from test_check_instance_toy import INSTANCE_TOY
 from test_check_toy import TOY
@@ -111,7 +112,9 @@ def test_simulator_observables_are_declared_names(m):
     assert set(m.default_observables(p)) <= set(m.observable_names(p))
     n = sim.resolve_size(p, None) if sim.size_parameter is not None else 50   # a size the parameters fix
     plan = sim.plan(p, ["0", "1"], n=n)
-    assert plan.memory > 0 and plan.sizes
+    assert isinstance(plan, SimulationPlan)
+    assert plan.memory > 0 and plan.sizes and plan.instance_bytes >= 0
+    assert plan.observables and set(plan.observables) <= set(m.observable_names(p))
 
 
 def test_unknown_observables_are_parameter_errors(m):

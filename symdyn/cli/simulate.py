@@ -10,7 +10,7 @@ import click
 
 from ..errors import ParameterError
 from ..exact import short_text
-from ..simulate.driver import _duration, check_request
+from ..simulate.driver import check_request, format_duration
 from ..simulate.memory import format_bytes
 from .common import console as make_console
 from .common import (
@@ -83,12 +83,12 @@ def simulate_cmd(model_name: str, assignments: tuple[str, ...], n_text: str, see
     if method not in methods:
         raise ParameterError(f"unknown --method {method!r}: use one of {', '.join(methods)}")
     plan = sim.plan(params, times, n=n, method=method, observables=observables)
-    n_obs = len(observables) if observables is not None else len(getattr(plan, "observables", ())) or 1
-    seconds = getattr(plan, "seconds", None)
+    n_obs = len(plan.observables) or 1
+    seconds = plan.seconds
     total = check_request(trials, len(times) * n_obs + 8, plan.memory, json=as_json,
-                          seconds_per_trial=seconds, instance_bytes=getattr(plan, "instance_bytes", 0))
+                          seconds_per_trial=seconds, instance_bytes=plan.instance_bytes)
     size = " x ".join(plan.sizes) + " = " + " x ".join(str(v) for v in plan.sizes.values())
-    when = "" if seconds is None else f", time about {_duration(trials * seconds)}"
+    when = "" if seconds is None else f", time about {format_duration(trials * seconds)}"
     click.echo(
         f"symdyn: simulating {m.name} at {size}, {trials} trial(s), method {plan.method}; "
         f"memory needed about {format_bytes(total)}{when}", err=True)

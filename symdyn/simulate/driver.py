@@ -20,7 +20,7 @@ from .memory import available_memory, format_bytes
 from .result import iter_streams
 from .threads import blas_threads
 
-__all__ = ["check_run_arguments", "check_request", "request_bytes", "TrialsOutput", "run_trials"]
+__all__ = ["check_run_arguments", "check_request", "request_bytes", "format_duration", "TrialsOutput", "run_trials"]
 
 Trial = Callable[[np.random.Generator], tuple[Mapping[str, np.ndarray], Mapping[str, float]]]
 
@@ -57,7 +57,7 @@ def check_request(trials: int, n_values: int, trial_bytes: int, *, json: bool = 
     need = request_bytes(trials, n_values, trial_bytes, json=json) + kept
     avail = available_memory()
     if need > avail:
-        when = "" if seconds_per_trial is None else f", and about {_duration(trials * seconds_per_trial)}"
+        when = "" if seconds_per_trial is None else f", and about {format_duration(trials * seconds_per_trial)}"
         also = f", {format_bytes(kept)} of instances kept for the theory" if kept else ""
         raise ParameterError(
             f"{trials} trial(s) x {n_values} values each need about {format_bytes(need)} of memory (one trial "
@@ -66,7 +66,12 @@ def check_request(trials: int, n_values: int, trial_bytes: int, *, json: bool = 
     return need
 
 
-def _duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
+    """An estimated duration in its largest unit, three digits (``"2.5 min"``, ``"1.2e+03 days"``).
+
+    >>> format_duration(150), format_duration(0.25)
+    ('2.5 min', '0.25 s')
+    """
     for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
         if seconds >= size:
             return f"{seconds / size:.3g} {unit}"

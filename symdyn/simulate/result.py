@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..params import Params
     from ..progress import Progress
 
-__all__ = ["SimulationResult", "Simulator", "spawn_streams", "iter_streams"]
+__all__ = ["SimulationResult", "Simulator", "SimulationPlan", "BasicPlan", "spawn_streams", "iter_streams"]
 
 
 def _num(x: Any) -> str:
@@ -193,11 +193,11 @@ class Simulator(ABC):
 
     def plan(self, params: "Params", times: Sequence[Any], *, n: int, method: str = "auto",
              observables: Sequence[str] | None = None) -> Any:
-        """Validate a request and state its cost before running: an object with ``method``,
-        ``memory`` (bytes of one trial's peak), ``sizes`` (mapping) and optionally ``seconds`` (per trial)
-        and ``instance_bytes`` (what each trial keeps for the theory after it has run).
+        """Validate a request and state its cost before running (a :class:`SimulationPlan`).
+
         Raises :class:`~symdyn.errors.ParameterError` for a request that does not fit."""
-        return _Plan(method=method, memory=int(self.memory_estimate(params, n, method)), sizes={self.size_name: n})
+        return BasicPlan(method=method, memory=int(self.memory_estimate(params, n, method)), sizes={self.size_name: n},
+                         observables=tuple(observables) if observables is not None else self.observables(params))
 
     @abstractmethod
     def run(
@@ -215,9 +215,49 @@ class Simulator(ABC):
         """Simulate ``trials`` independent instances of size ``n``."""
 
 
+@runtime_checkable
+class SimulationPlan(Protocol):
+    """What :meth:`Simulator.plan` states before a run starts (the command line prints it and
+    refuses a request whose memory or time does not fit).
+
+    Attributes
+    ----------
+    method : str
+        The route the run will take.
+    memory : int
+        Bytes of one trial's peak.
+    sizes : Mapping[str, int]
+        The instance's sizes by name.
+    seconds : float or None
+        Estimated seconds per trial (``None`` when the simulator has no cost model).
+    instance_bytes : int
+        Bytes each trial keeps after it has run (what the theory of that trial needs).
+    observables : tuple of str
+        The observables the run records.
+    """
+
+    method: str
+    memory: int
+    sizes: Mapping[str, int]
+    seconds: float | None
+    instance_bytes: int
+    observables: tuple[str, ...]
+
+
 @dataclass(frozen=True)
-class _Plan:
+class BasicPlan:
+    """A :class:`SimulationPlan` with no time estimate and nothing kept per trial unless given.
+
+    Examples
+    --------
+    >>> plan = BasicPlan(method="ode", memory=2**20, sizes={"n": 100}, observables=("m",))
+    >>> isinstance(plan, SimulationPlan), plan.seconds, plan.instance_bytes
+    (True, None, 0)
+    """
+
     method: str
     memory: int
     sizes: Mapping[str, int]
     seconds: float | None = None
+    instance_bytes: int = 0
+    observables: tuple[str, ...] = ()

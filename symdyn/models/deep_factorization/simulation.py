@@ -33,7 +33,7 @@ import numpy as np
 from ...errors import ParameterError
 from ...progress import NULL_PROGRESS
 from ...simulate.memory import available_memory, format_bytes
-from ...simulate.result import Simulator as _Base
+from ...simulate.result import BasicPlan, Simulator as _Base
 
 __all__ = ["GDRun", "Estimate", "estimate", "run_gd", "run_gd_plain", "matmul_rate", "step_seconds",
            "DeepFactorizationSimulator", "default_tolerance", "EVENT_BUDGET_SECONDS"]
@@ -307,14 +307,6 @@ def step_seconds(d: int, N: int, *, hitting: bool = True, plain: bool = False) -
     return e.seconds + calls * _CALL_SECONDS
 
 
-@dataclass(frozen=True)
-class _SimPlan:
-    method: str
-    memory: int
-    sizes: Mapping[str, int]
-    seconds: float | None = None
-
-
 def sp_N(x: Any) -> float:
     from ...exact import to_mp
 
@@ -377,8 +369,9 @@ class DeepFactorizationSimulator(_Base):
             raise ParameterError(f"the run to step {max(steps)} needs about {seconds:.3g} s (d = {d}, N = {can.N}): "
                                  f"more than {MAX_SECONDS:g} s; the closed forms answer such horizons "
                                  "(symdyn eval / boundary)")
-        return _SimPlan(method="plain loop" if plain else "prefix products + backward sweep", memory=e.bytes,
-                        sizes={"d": d}, seconds=seconds)
+        return BasicPlan(method="plain loop" if plain else "prefix products + backward sweep", memory=e.bytes,
+                         sizes={"d": d}, seconds=seconds,
+                         observables=tuple(observables) if observables is not None else self.observables(params))
 
     def run(self, params, times, *, n=None, trials=1, seed=0, method="auto", observables=None, progress=None,
             threads=None):

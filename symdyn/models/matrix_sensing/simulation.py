@@ -51,7 +51,8 @@ class TrialInstance:
 
 @dataclass(frozen=True)
 class RunPlan:
-    """A validated request: route, sizes, memory (bytes, per trial plus what each kept instance holds)."""
+    """A validated request (a :class:`~symdyn.simulate.SimulationPlan`): route, sizes, memory (bytes, per trial
+    plus what each kept instance holds), whether the sensing operator is applied factored."""
 
     method: str
     memory: int
@@ -59,6 +60,7 @@ class RunPlan:
     seconds: float
     factored: bool | None
     instance_bytes: int
+    observables: tuple[str, ...]
 
 
 class MatrixSensingSimulator(Simulator):
@@ -141,7 +143,8 @@ class MatrixSensingSimulator(Simulator):
                                    f"{MAX_SECONDS:g} s): use fewer measurements, a smaller d or fewer steps")
         sizes = {"d": s.d, "r": s.r} | ({"m": can.m} if can.sensing else {})
         kept = 0 if not can.sensing else 8 * D * (can.m if factored else D)
-        return RunPlan(route, int(est.bytes), sizes, float(seconds), factored, kept)
+        recorded = tuple(observables) if observables is not None else self.observables(params)
+        return RunPlan(route, int(est.bytes), sizes, float(seconds), factored, kept, recorded)
 
     def run(self, params, times: Sequence[Any], *, n: int | None = None, trials: int = 1, seed: int = 0,
             method: str = "auto", observables: Sequence[str] | None = None, progress=None) -> SimulationResult:

@@ -141,6 +141,7 @@ class _Setup:
     memory: int
     notes: tuple[str, ...] = field(default_factory=tuple)
     seconds: float | None = None   # estimated seconds per trial (cost model of method=auto)
+    instance_bytes: int = 0        # nothing of an instance is kept after its trial
 
     @property
     def sizes(self) -> dict[str, int]:
