@@ -17,7 +17,6 @@ Only measured numbers are printed.  ``--quick`` shortens part 2 (eta = 1e-2: abo
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time

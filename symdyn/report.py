@@ -40,7 +40,7 @@ from .errors import ParameterError, SymdynError
 from .outputs import check_output_dir
 from .params import check_dps
 from .progress import NULL_PROGRESS
-from .check._check import observable_tex
+from .check import observable_tex
 
 if TYPE_CHECKING:  # pragma: no cover
     from .check import CheckResult
@@ -77,19 +77,6 @@ class Report:
 # ----------------------------------------------------------------------------- sections
 
 
-def _param_symbol(spec: Any, name: str) -> str:
-    """A parameter as mathematics (its declared symbol), else its name in words."""
-    return f"${spec.latex}$" if spec is not None and spec.latex else ltx.escape(name.replace("_", " "))
-
-
-def _value_tex(value: Any) -> str:
-    if ltx.power_of_ten(value) is not None:
-        return "$" + ltx.power_of_ten(value) + "$"
-    if isinstance(value, sp.Basic):
-        return ltx.inline(value)
-    return r"$\infty$" if str(value) in ("inf", "oo") else ltx.escape(str(value))
-
-
 def _params_text(model: "Model", params: "Params") -> str:
     """The given parameters as mathematics: ``$c = 1/2$, $\\theta = 6/5$``."""
     specs = {s.name: s for s in model.parameter_specs}
@@ -102,7 +89,7 @@ def _params_text(model: "Model", params: "Params") -> str:
             text = ltx.power_of_ten(value) or (sp.sstr(value) if value.is_Rational else ltx.latex(value))
             out.append(f"${spec.latex} = {text}$")
         else:
-            out.append(f"{_param_symbol(spec, name)} = {_value_tex(value)}")
+            out.append(f"{ltx.parameter_symbol(spec, name)} = {ltx.value(value)}")
     return ", ".join(out)
 
 
@@ -112,7 +99,7 @@ def _params_section(model: "Model", params: "Params", example_note: str) -> ltx.
     for name, value in params.values.items():
         spec = specs.get(name)
         src = "given" if name in params.given else "default"
-        rows.append([_param_symbol(spec, name), _value_tex(value), ltx.typeset(spec.meaning) if spec else "", src])
+        rows.append([ltx.parameter_symbol(spec, name), ltx.value(value), ltx.typeset(spec.meaning) if spec else "", src])
     body = [ltx.typeset(model.summary)]
     if example_note:
         body.append(r"\emph{Built-in example:} " + ltx.typeset(example_note) + ".")
@@ -139,47 +126,6 @@ def _derivation_section(result: Any, error: str) -> ltx.Section:
     return ltx.Section("Derivation", (intro + "\n\n" if intro else "") + head, tuple(derivation.sections(result)))
 
 
-_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu", "nu",
-          "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
-_SUBSCRIPTS = {"plus": "+", "minus": "-", "star": "*"}
-
-
-def _symbol_head(word: str) -> tuple[str, str] | None:
-    """A word that is a symbol: ``theta`` -> (``\\theta``, ""), ``T0`` -> (``T``, ``0``), ``s1`` -> (``s``, ``1``)."""
-    base = word.rstrip("0123456789")
-    digits = word[len(base):]
-    if base in _GREEK:
-        return "\\" + base, digits
-    if len(base) == 1 and base.isalpha():
-        return base, digits
-    return None
-
-
-def _key_tex(key: str) -> str:
-    """A value's key as LaTeX: a symbol in math (``zeta_u`` -> ``$\\zeta_{u}$``, ``s1`` -> ``$s_{1}$``,
-    ``lambda_star`` -> ``$\\lambda_{*}$``, ``T0_upper`` -> ``$T_{0,\\mathrm{upper}}$``), else words whose symbol
-    words are math (``stability_margin`` -> ``stability margin``, ``spec_T0`` -> ``spec $T_{0}$``)."""
-    words = key.split("_")
-    head = _symbol_head(words[0])
-    if head is None:
-        out = []
-        for w in words:
-            h = _symbol_head(w)
-            out.append(ltx.escape(w) if h is None or len(w) == 1 and w in "aI" else
-                       "$" + h[0] + (f"_{{{h[1]}}}" if h[1] else "") + "$")
-        return " ".join(out)
-    symbol, digits = head
-    subs, text = [digits] if digits else [], []
-    for w in words[1:]:
-        if w in _SUBSCRIPTS or len(w) == 1 or w.isdigit() or w in _GREEK:
-            subs.append(_SUBSCRIPTS.get(w, "\\" + w if w in _GREEK else w))
-        else:
-            text.append(w)
-    if text:
-        subs.append(r"\mathrm{" + r"\ ".join(text) + "}")
-    return "$" + symbol + ("_{" + ",".join(subs) + "}" if subs else "") + "$"
-
-
 def _indexed(latex: str, index: str | None, params: Any) -> str:
     """A quantity's symbol at the index value of *params* (``t_{k+1} - t_k`` at ``k = 2`` -> ``t_{3} - t_2``)."""
     if not latex or index is None or params is None or params.get(index) is None:
@@ -203,7 +149,7 @@ def _needed(pspecs: Mapping[str, Any], params: "Params", needs: Sequence[str]) -
         if any(params.get(o) is not None for o in options):
             continue
         out.append(" or ".join(
-            f"{_param_symbol(pspecs.get(o), o)} ({ltx.typeset(pspecs[o].meaning)})" if o in pspecs else ltx.escape(o)
+            f"{ltx.parameter_symbol(pspecs.get(o), o)} ({ltx.typeset(pspecs[o].meaning)})" if o in pspecs else ltx.escape(o)
             for o in options))
     return out
 
@@ -234,7 +180,7 @@ def _boundaries_section(model: "Model", params: "Params", items: Sequence[tuple[
         for j, (key, value) in enumerate(b.values.items()):
             exact = b.exact.get(key)
             symbol = ("$" + _indexed(spec.latex, spec.index, b.params) + "$" if spec.latex and j == 0 and not family
-                      else _key_tex(key))
+                      else ltx.name_symbol(key))
             rows.append([words if j == 0 else "", symbol, ltx.inline(exact) if exact is not None else "--",
                          ltx.number(value, min(dps, 20))])
     body = ltx.table(["quantity", "symbol", "closed form", "value"], rows, "lllr",
@@ -302,10 +248,6 @@ def _trajectory_section(model: "Model", traj: Any, fig: str | None) -> ltx.Secti
     return ltx.Section("Trajectory", "\n\n".join(body))
 
 
-def _bare(symbol: str) -> str:
-    return symbol[:-3] if symbol.endswith("(t)") else symbol
-
-
 def _check_section(model: "Model", res: "CheckResult", sign_fig: str | None) -> ltx.Section:
     sim = res.simulation
     sizes = " \\times ".join(f"{k} = {v}" for k, v in res.sizes.items())
@@ -331,10 +273,10 @@ def _check_section(model: "Model", res: "CheckResult", sign_fig: str | None) -> 
         t = "--" if r.t is None else ltx.inline(r.t)
         if tolerant:
             tol = "--" if r.tolerance is None else ltx.number(r.tolerance[1], 3) + " + " + ltx.number(r.tolerance[0], 3) + r"$|p|$"
-            rows.append(["$" + _bare(observable_tex(model, r.observable)) + "$", t, ltx.number(r.theory, 10),
+            rows.append(["$" + ltx.without_time(observable_tex(model, r.observable)) + "$", t, ltx.number(r.theory, 10),
                          ltx.number(r.mean, 8), ltx.number(r.max_deviation, 3), tol, test])
         else:
-            rows.append(["$" + _bare(observable_tex(model, r.observable)) + "$", t, ltx.number(r.theory, 10),
+            rows.append(["$" + ltx.without_time(observable_tex(model, r.observable)) + "$", t, ltx.number(r.theory, 10),
                          ltx.number(r.mean, 8),
                          ltx.number(r.stderr, 3), ltx.number(r.z, 3), ltx.number(r.p_adjusted, 3), test])
     tname = "$" + res.time_name + "$"
@@ -410,7 +352,7 @@ def _convergence_section(conv: Any, fig: str | None) -> ltx.Section:
 
 
 def _test_text(res: "CheckResult", verdict: str) -> str:
-    from .check import Tolerance
+    from .check import PairedTest, Tolerance
 
     if isinstance(res.comparison, Tolerance):
         c = res.comparison
@@ -419,7 +361,7 @@ def _test_text(res: "CheckResult", verdict: str) -> str:
         return (f"Comparison: every trial within $a + r\\,|p|$ of its prediction $p$, {each}, plus the "
                 f"prediction's own error estimate; a deterministic comparison over {res.trials} "
                 f"trial{'s' if res.trials != 1 else ''}, with no false-alarm rate. Verdict: {verdict}.")
-    paired = getattr(res.comparison, "name", "") == "paired"
+    paired = isinstance(res.comparison, PairedTest)
     stat = ("the mean per-trial residual $\\bar d = \\overline{x_i - x_{i,\\mathrm{theory}}}$ against its standard "
             "error $\\hat s$ (per-trial predictions), $z = \\bar d/\\hat s$" if paired else
             "$z = (\\bar x - x_{\\mathrm{theory}})/\\hat s$ with the standard error of the mean $\\hat s$")
@@ -436,7 +378,6 @@ def check_summary_tex(model: "Model", res: "CheckResult") -> str:
     For the sections a model adds to its report (``Model.report_sections``).
     """
     from .check import Tolerance
-    from .check._check import _ratio
 
     if res.verdict == "inconclusive":
         return "no row could be tested"
@@ -445,14 +386,14 @@ def check_summary_tex(model: "Model", res: "CheckResult") -> str:
     rejected = f", {n_rej} row{'s' if n_rej != 1 else ''} rejected" if n_rej else ""
 
     def where(row) -> str:
-        symbol = "$" + _bare(observable_tex(model, row.observable)) + "$"
+        symbol = "$" + ltx.without_time(observable_tex(model, row.observable)) + "$"
         return symbol + ("" if row.t is None else f" at ${res.time_name} = {row.t}$")
 
     if isinstance(res.comparison, Tolerance):
-        worst = max(res.tested_rows, key=_ratio)
+        worst = max(res.tested_rows, key=lambda r: r.tolerance_ratio)
         return (f"{verdict} within the stated tolerances over {len(res.tested_rows)} rows and {res.trials} "
                 f"trial{'s' if res.trials != 1 else ''} (largest deviation relative to its tolerance "
-                f"{ltx.number(_ratio(worst), 3)}, for {where(worst)}){rejected}")
+                f"{ltx.number(worst.tolerance_ratio, 3)}, for {where(worst)}){rejected}")
     worst = max(res.tested_rows, key=lambda r: abs(r.z) if math.isfinite(r.z) else -1.0)
     return (f"{verdict} at family-wise level {res.level:g} (Holm over {len(res.tested_rows)} rows): smallest "
             f"adjusted $p$ = {ltx.number(res.min_p_adjusted, 3)}, largest $|z|$ = {ltx.number(abs(worst.z), 3)} "

@@ -66,6 +66,10 @@ __all__ = [
     "table",
     "figure",
     "inline",
+    "value",
+    "parameter_symbol",
+    "without_time",
+    "name_symbol",
     "Section",
     "BibEntry",
     "parse_bibtex",
@@ -656,6 +660,84 @@ def inline(expr: Any) -> str:
         return r"$\displaystyle " + latex(expr) + "$"
     except Exception:  # an expression the printer refuses (e.g. holding floats): show it as text
         return code(sp.sstr(expr))
+
+
+def value(x: Any) -> str:
+    """A parameter's value for running text: powers of ten as exponents, exact values as :func:`inline`,
+    infinity as the symbol, anything else escaped.
+
+    >>> print(value(sp.Rational(1, 10**8)), value(sp.Rational(6, 5)), value("inf"), value("F1"), sep=" | ")
+    $10^{-8}$ | $6/5$ | $\\infty$ | F1
+    """
+    if power_of_ten(x) is not None:
+        return "$" + power_of_ten(x) + "$"
+    if isinstance(x, sp.Basic):
+        return inline(x)
+    return r"$\infty$" if str(x) in ("inf", "oo") else escape(str(x))
+
+
+def parameter_symbol(spec: Any, name: str) -> str:
+    """A parameter as mathematics (the symbol its :class:`~symdyn.params.ParamSpec` declares), else its
+    name in words.
+
+    >>> parameter_symbol(None, "loss_scale")
+    'loss scale'
+    """
+    return f"${spec.latex}$" if spec is not None and spec.latex else escape(name.replace("_", " "))
+
+
+def without_time(symbol: str) -> str:
+    """An observable's symbol without its time argument (``m_u(t)`` -> ``m_u``), for a table with a time column.
+
+    >>> print(without_time("m_u(t)"), without_time(r"\\lambda_i"), sep=" | ")
+    m_u | \\lambda_i
+    """
+    return symbol[:-3] if symbol.endswith("(t)") else symbol
+
+
+_KEY_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu", "nu",
+              "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
+_KEY_SUBSCRIPTS = {"plus": "+", "minus": "-", "star": "*"}
+
+
+def _symbol_head(word: str) -> tuple[str, str] | None:
+    """A word that is a symbol: ``theta`` -> (``\\theta``, ""), ``T0`` -> (``T``, ``0``), ``s1`` -> (``s``, ``1``)."""
+    base = word.rstrip("0123456789")
+    digits = word[len(base):]
+    if base in _KEY_GREEK:
+        return "\\" + base, digits
+    if len(base) == 1 and base.isalpha():
+        return base, digits
+    return None
+
+
+def name_symbol(key: str) -> str:
+    """A value's key as LaTeX: a symbol in math (``zeta_u`` -> ``$\\zeta_{u}$``, ``s1`` -> ``$s_{1}$``,
+    ``lambda_star`` -> ``$\\lambda_{*}$``, ``T0_upper`` -> ``$T_{0,\\mathrm{upper}}$``), else words whose symbol
+    words are math (``stability_margin`` -> ``stability margin``, ``spec_T0`` -> ``spec $T_{0}$``).
+
+    >>> print(name_symbol("zeta_u"), name_symbol("T0_upper"), name_symbol("stability_margin"), sep=" | ")
+    $\\zeta_{u}$ | $T_{0,\\mathrm{upper}}$ | stability margin
+    """
+    words = key.split("_")
+    head = _symbol_head(words[0])
+    if head is None:
+        out = []
+        for w in words:
+            h = _symbol_head(w)
+            out.append(escape(w) if h is None or len(w) == 1 and w in "aI" else
+                       "$" + h[0] + (f"_{{{h[1]}}}" if h[1] else "") + "$")
+        return " ".join(out)
+    symbol, digits = head
+    subs, text = [digits] if digits else [], []
+    for w in words[1:]:
+        if w in _KEY_SUBSCRIPTS or len(w) == 1 or w.isdigit() or w in _KEY_GREEK:
+            subs.append(_KEY_SUBSCRIPTS.get(w, "\\" + w if w in _KEY_GREEK else w))
+        else:
+            text.append(w)
+    if text:
+        subs.append(r"\mathrm{" + r"\ ".join(text) + "}")
+    return "$" + symbol + ("_{" + ",".join(subs) + "}" if subs else "") + "$"
 
 
 @dataclass(frozen=True)

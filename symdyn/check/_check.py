@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-import mpmath as mp
 import numpy as np
 
 from ..errors import ParameterError, SymdynError, UnsupportedError
@@ -134,10 +133,10 @@ class CheckResult:
             return (f"{head}: {what} vs simulation at level {self.level:g} ({paired}Holm over "
                     f"{len(self.tested_rows)} rows, Student t with {self.trials - 1} dof): min adjusted p = "
                     f"{self.min_p_adjusted:.3g}, max |z| = {abs(worst.z):.2f} ({where}){extra}{weak}")
-        worst = max(self.tested_rows, key=lambda r: _ratio(r))
+        worst = max(self.tested_rows, key=lambda r: r.tolerance_ratio)
         where = f"{worst.observable}" + ("" if worst.t is None else f" at {self.time_name}={worst.t}")
         return (f"{head}: {what} vs simulation within tolerance over {len(self.tested_rows)} rows and "
-                f"{self.trials} trial(s): largest deviation/tolerance = {_ratio(worst):.3g} ({where}){extra}")
+                f"{self.trials} trial(s): largest deviation/tolerance = {worst.tolerance_ratio:.3g} ({where}){extra}")
 
     def _cells(self) -> tuple[list[str], list[list[str]]]:
         def g(x: Any, digits: int) -> str:
@@ -234,14 +233,6 @@ def observable_tex(model: "Model", name: str, t: Any = None) -> str:
     if t is not None:
         symbol = symbol[:-3] + f"({t})" if symbol.endswith("(t)") else f"{symbol}\\big|_{{t = {t}}}"
     return symbol
-
-
-def _ratio(r: Row) -> float:
-    if r.tolerance is None or r.max_deviation is None:
-        return 0.0
-    rel, ab = r.tolerance
-    scale = ab + rel * abs(float(r.theory)) if r.theory is not None and mp.isfinite(r.theory) else ab
-    return r.max_deviation / scale if scale > 0 else (0.0 if r.max_deviation == 0 else math.inf)
 
 
 # ============================================================================ the check

@@ -259,4 +259,4 @@ def convergence(
                              observables=obs_used, times=tuple(times), time_name=model.time_name(params),
                              points=tuple(points), fit=fit, notes=tuple(notes),
                              expected_slope=model.convergence_slope,
-                             size_name=getattr(simulator, "size_name", "n"))
+                             size_name=simulator.size_name)

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
+import mpmath as mp
 import numpy as np
 
 from ..errors import ParameterError
@@ -66,6 +67,17 @@ class Row:
     @property
     def tested(self) -> bool:
         return self.test != "excluded"
+
+    @property
+    def tolerance_ratio(self) -> float:
+        """The largest deviation over the tolerance ``abs + rel |theory|`` (a tolerance row passes at <= 1;
+        0 for a row without a tolerance)."""
+        if self.tolerance is None or self.max_deviation is None:
+            return 0.0
+        rel, ab = self.tolerance
+        finite = self.theory is not None and mp.isfinite(self.theory)
+        scale = ab + rel * abs(float(self.theory)) if finite else ab
+        return self.max_deviation / scale if scale > 0 else (0.0 if self.max_deviation == 0 else math.inf)
 
     def to_json(self, dps: int) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -276,8 +276,8 @@ def build_plan(model, target, raw: Mapping[str, Any], times: Any = None) -> Plan
         Listed times (used in turn by the points) or a time range.
     """
     specs = {s.name: s for s in model.parameter_specs}
-    example = dict((getattr(model, "report_example", None) or {}).get("params", {}))
-    step = getattr(model, "step_parameter", "eta")
+    example = dict((model.report_example or {}).get("params", {}))
+    step = model.step_parameter
     gd = step in specs and step in raw and raw[step] is not None
     time_name = ("k" if gd else "t") if target.timed else None
     raw = {k: v for k, v in raw.items() if v is not None}
