@@ -541,3 +541,29 @@ def test_a_needed_parameter_that_cannot_be_drawn_comes_from_the_models_example()
     r = sd.verify(WithChoice(), "learning-time", r"\frac{\log(1/\alpha)}{\sigma_k}", sigma="3,2,1", points=3)
     assert r.verdict == "agree" and {p.params.get("rule", "two") for p in r.points} == {"two"}
     assert "taken from the model's example: rule=two" in " ".join(r.notes)
+
+
+def test_a_symbolic_budget_holds_when_its_first_alarm_is_swallowed():
+    """Python ignores an exception raised inside a gc callback (and a library may catch it): the budget
+    must still stop the work, through the alarms that follow."""
+    from symdyn.verify import Budget, BudgetExceeded
+
+    def busy(seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    def swallowing():
+        try:
+            busy(3.0)
+        except BudgetExceeded:  # what a gc callback does to the first alarm
+            pass
+        busy(3.0)
+        return "finished"
+
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        Budget(0.2).run(swallowing)
+    assert time.monotonic() - start < 2.0
+    assert Budget(5.0).run(lambda: "done") == "done"  # a finished call is not interrupted afterwards
+    busy(0.3)  # and its timer is off: no alarm arrives later

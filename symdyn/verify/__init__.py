@@ -24,12 +24,13 @@ from ._lexer import MAX_DEPTH, MAX_LENGTH, ClaimError
 from ._parser import MAX_BITS, MAX_EXPONENT, latex_name, parse
 from ._run import prepare, verify
 from ._sampling import Range, build_plan
+from ._symbolic import Budget, BudgetExceeded
 from ._targets import Target, resolve_target
 from ._verdict import VerifyPoint, VerifyResult
 
 __all__ = [
     "verify", "prepare", "VerifyResult", "VerifyPoint", "Claim", "parse_claim", "parse", "read_claim_file", "symbol_table",
-    "ClaimError", "Range", "Target", "resolve_target", "build_plan", "latex_name",
+    "ClaimError", "Range", "Target", "resolve_target", "build_plan", "latex_name", "Budget", "BudgetExceeded",
     "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_BITS",
 ]
 

@@ -46,6 +46,8 @@ __all__ = ["Budget", "Comparison", "compare", "BudgetExceeded"]
 T = TypeVar("T")
 
 EQUAL, DIFFERENT, UNDECIDED = "equal", "different", "undecided"
+#: seconds between repeated alarms once the budget is spent
+REPEAT = 0.05
 
 
 class BudgetExceeded(Exception):
@@ -85,14 +87,20 @@ def _alarm(seconds: float) -> Iterator[None]:
         yield
         return
 
+    active = [True]
+
     def handler(signum, frame):  # noqa: ARG001 - signal handler signature
-        raise BudgetExceeded
+        if active[0]:
+            raise BudgetExceeded
 
     previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))  # 0 would disable the timer
+    # the alarm repeats every REPEAT seconds: Python ignores an exception raised while a gc callback or a
+    # __del__ runs (and a library may catch it), so one alarm alone can be lost and the budget with it
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3), REPEAT)  # 0 would disable the timer
     try:
         yield
     finally:
+        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
