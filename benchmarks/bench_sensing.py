@@ -59,8 +59,7 @@ def median_time(fn, repeat: int):
 
 def _clear_caches() -> None:
     riccati.kernel.cache_clear()
-    instance._exact_cached.cache_clear()
-    instance._ubar_cached.cache_clear()
+    instance.clear_caches()
 
 
 def ours_learning_times(s: Setting):

@@ -7,7 +7,7 @@ Usage::
 
 The same as ``symdyn derive matrix-sensing`` with the same options: one row per step (status,
 method, time, evidence), exit status 0 if every step verifies, 1 otherwise (2 for bad arguments).
-The steps live in ``symdyn/models/matrix_sensing/derivation.py``: the gradient of the loss and the
+The steps live in ``symdyn/models/matrix_sensing/derivation/`` (one module per section): the gradient of the loss and the
 loss scale as a time unit, the Riccati closed form and its scaled pencil, the logistic law, the
 init constants, the learning time as alpha -> 0 with its error order, the discrete step counts and
 the modified equation, the critical points, and the greedy race under sensing.

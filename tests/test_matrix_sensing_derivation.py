@@ -11,6 +11,7 @@ import sympy as sp
 
 from symdyn.derive import Numeric, Points, Symbolic
 from symdyn.models.matrix_sensing import derivation as D
+from symdyn.models.matrix_sensing.derivation import notation as N, routes
 from symdyn.models.matrix_sensing import learning as L
 
 _KEYS = [s.key for s in D.derivation()]
@@ -45,17 +46,17 @@ def test_every_step_verifies_at_60_digits():
 
 
 def test_a_wrong_gradient_factor_fails():
-    U = D._mat("u", 2, 2)
-    X = D._mat("x", 2, 2, symmetric=True)
+    U = N.mat("u", 2, 2)
+    X = N.mat("x", 2, 2, symmetric=True)
     R = U * U.T - X
-    f = D._s * D._fro2(R)
+    f = N.s * N.fro2(R)
     grad = sp.Matrix(2, 2, lambda i, j: sp.diff(f, U[i, j]))
-    assert Symbolic(list(grad - 4 * D._s * R * U)).verify().passed
-    assert not Symbolic(list(grad - 2 * D._s * R * U)).verify().passed        # the 1/2-vs-1/4 pitfall
+    assert Symbolic(list(grad - 4 * N.s * R * U)).verify().passed
+    assert not Symbolic(list(grad - 2 * N.s * R * U)).verify().passed        # the 1/2-vs-1/4 pitfall
 
 
 def test_a_wrong_riccati_closed_form_fails():
-    t, s1, a = D._t, D._sg1, sp.Symbol("a", positive=True)
+    t, s1, a = N.t, N.sigma_1, sp.Symbol("a", positive=True)
     Y = sp.exp(s1 * t) * a
     wrong_K = 1 + a ** 2 * (sp.exp(s1 * t) - 1) / s1          # phi with e^(s t) instead of e^(2 s t)
     P = Y * Y / wrong_K
@@ -71,20 +72,20 @@ def test_a_wrong_escape_rate_fails(monkeypatch):
         return tuple(replace(p, escape_rate=2 * p.escape_rate) for p in original(setting, **kw))
 
     monkeypatch.setattr(L, "critical_points", doubled)
-    chk = Numeric(D._hessian_residual, D._sigma_points(1), loss=10)
+    chk = Numeric(routes.hessian_residual, N.sigma_points(1), loss=10)
     assert not chk.verify(dps=30).passed
 
 
 def test_a_wrong_error_order_fails(monkeypatch):
     original = L.gamma
     monkeypatch.setattr(L, "gamma", lambda sigma, k: 2 * original(sigma, k))
-    pts = Points({D._sg1: (sp.Rational(5, 2), 4), D._sg2: (sp.Rational(6, 5), sp.Rational(9, 4)),
-                  D._sg3: (sp.Rational(1, 5), 1), D._seed: (0, 100), D._ae: (20, 22)}, fixed={D._k: 1}, count=1)
-    assert not Numeric(D._order_residual, pts, tolerance=sp.Rational(1, 20)).verify(dps=30).passed
+    pts = Points({N.sigma_1: (sp.Rational(5, 2), 4), N.sigma_2: (sp.Rational(6, 5), sp.Rational(9, 4)),
+                  N.sigma_3: (sp.Rational(1, 5), 1), N.seed: (0, 100), N.e: (20, 22)}, fixed={N.k: 1}, count=1)
+    assert not Numeric(routes.order_residual, pts, tolerance=sp.Rational(1, 20)).verify(dps=30).passed
 
 
 def test_the_modified_equation_with_the_wrong_sign_fails():
-    w, eta, sig = D._w, D._eta, D._sig
+    w, eta, sig = N.w, N.eta, N.sigma
     g = w * (sig - w ** 2)
     gh = g + eta / 2 * g * sp.diff(g, w)
     flow = w + eta * gh + eta ** 2 / 2 * sp.diff(gh, w) * gh
@@ -97,14 +98,14 @@ def test_step_count_check_rejects_the_flow_estimate():
         from symdyn.models.matrix_sensing import scalar
 
         with mp.workdps(dps + 10):
-            s = mp.mpf(point[D._sig].p) / point[D._sig].q
-            lam0 = mp.mpf(point[D._cc].p) / point[D._cc].q / 10 ** int(point[D._ae])
-            mu = mp.mpf(point[D._mun].p) / point[D._mun].q / s
+            s = mp.mpf(point[N.sigma].p) / point[N.sigma].q
+            lam0 = mp.mpf(point[N.c].p) / point[N.c].q / 10 ** int(point[N.e])
+            mu = mp.mpf(point[N.mu_sampled].p) / point[N.mu_sampled].q / s
             n, *_ = L.scalar_hitting_step(s, lam0, s / 2, mu, dps=dps)
             return {"|n - T/mu|": abs(n - scalar.logistic_time(s, lam0, s / 2) / mu)}
 
-    pts = Points({D._sig: (sp.Rational(1, 2), 4), D._cc: (sp.Rational(1, 100), 1), D._ae: (30, 60),
-                  D._mun: (sp.Rational(1, 100), sp.Rational(1, 20))}, count=2)
+    pts = Points({N.sigma: (sp.Rational(1, 2), 4), N.c: (sp.Rational(1, 100), 1), N.e: (30, 60),
+                  N.mu_sampled: (sp.Rational(1, 100), sp.Rational(1, 20))}, count=2)
     assert not Numeric(flow_only, pts, tolerance=1).verify(dps=30).passed
 
 

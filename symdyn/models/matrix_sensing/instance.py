@@ -32,7 +32,7 @@ import sympy as sp
 
 from ...errors import ParameterError
 
-__all__ = ["draw_ubar", "InitConstants", "init_constants", "gram_schmidt_rows", "exact_rows"]
+__all__ = ["draw_ubar", "InitConstants", "init_constants", "gram_schmidt_rows", "exact_rows", "clear_caches"]
 
 
 def draw_ubar(d: int, r: int, init_seed: int = 0) -> np.ndarray:
@@ -143,6 +143,15 @@ def _exact_constants(d: int, r: int, init_seed: int, r_star: int) -> tuple[sp.Ra
 @lru_cache(maxsize=256)
 def _exact_cached(d: int, r: int, init_seed: int, r_star: int) -> tuple[sp.Rational, ...]:
     return _exact_constants(d, r, init_seed, r_star)
+
+
+def clear_caches() -> None:
+    """Forget the cached initializations and exact init constants (so that a benchmark times a cold start).
+
+    >>> clear_caches()
+    """
+    _ubar_cached.cache_clear()
+    _exact_cached.cache_clear()
 
 
 def init_constants(d: int, r: int, r_star: int, init_seed: int = 0, *, dps: int = 30) -> InitConstants:
