@@ -12,7 +12,7 @@ writes a complete LaTeX document with the verification results (``--pdf`` also
 compiles it next to FILE); ``--json`` prints the steps and their verifications as
 JSON instead of the table.
 
-The steps live in ``symdyn/models/deep_factorization/derivation.py``: the exact
+The steps live in ``symdyn/models/deep_factorization/derivation/`` (one module per section): the exact
 decoupling (the layers stay equal polynomials in ``W^ = W* + E``), the scalar ODE
 ``lambda' = N lambda^(2-2/N)(s - lambda)``, ``F_N`` in 2F1 form and the real-branch
 elementary forms for ``N = 2, 3, 4`` (verified by differentiation), the Lerch form,

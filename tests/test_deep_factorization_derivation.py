@@ -11,6 +11,7 @@ from symdyn.derive import Agree, Derivation, Points, Step, Symbolic
 from symdyn.errors import CertificationError
 from symdyn.models.deep_factorization import closed_forms as cf
 from symdyn.models.deep_factorization import derivation as dv
+from symdyn.models.deep_factorization.derivation import notation
 
 Q = sp.Rational
 
@@ -41,17 +42,17 @@ def test_the_latex_document_holds_every_step(verified):
 @pytest.mark.parametrize("N", [2, 3, 4])
 def test_sympy_antiderivative_is_complex_and_the_real_form_is_not(N):
     raw = dv.sympy_antiderivative(N)
-    assert any(isinstance(a, sp.log) and sp.sympify(a.args[0]).subs(dv.u, Q(1, 2)) < 0 for a in raw.atoms(sp.log))
-    assert complex(sp.N(dv.real_antiderivative(N).subs(dv.u, Q(1, 2)))).imag == 0
+    assert any(isinstance(a, sp.log) and sp.sympify(a.args[0]).subs(notation.u, Q(1, 2)) < 0 for a in raw.atoms(sp.log))
+    assert complex(sp.N(dv.real_antiderivative(N).subs(notation.u, Q(1, 2)))).imag == 0
 
 
 def test_a_wrong_antiderivative_fails_its_step():
     """Broken on purpose: a sign error in G_3's log(1 - u) term, and a missing constant."""
-    u = dv.u
+    u = notation.u
     wrong = -1 / u + sp.log(1 - u) / 3 + sp.log(u**2 + u + 1) / 6 - sp.atan((2 * u + 1) / sp.sqrt(3)) / sp.sqrt(3)
     step = Step("bad", "Bad", "A wrong antiderivative.", (), Symbolic(sp.diff(wrong, u) - u ** (-2) / (1 - u**3)))
     assert not Derivation("bad", "Bad", (step,)).verify(dps=20).passed
-    x = dv.x
+    x = notation.x
     res = Agree(lambda p, d: cf.F_elementary(p[x], 3, constant=False), lambda p, d: cf.F(p[x], 3),
                 Points({x: (Q(1, 10), Q(9, 10))}, count=2)).verify(dps=20)
     assert not res.passed
