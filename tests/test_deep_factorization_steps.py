@@ -75,8 +75,7 @@ def test_the_error_bound_holds_along_the_run(N):
     levels = [Q(1, 10), Q(1, 2), Q(9, 10)]
     w0 = 0.2
     thr = [float((lv * s) ** (1 / sp.Integer(N))) for lv in levels]
-    delta = st._delta(N, 0.9 * (1 + 1e-12), 2.0**-53)
-    items = st._run(w0, 1.5, 0.025, N, thr, 0.0, delta / (1 - delta) * st._SAFETY, 10**6, mpfr=False)
+    items = st.bounded_run(w0, 1.5, 0.025, N, thr, theta=0.9 * (1 + 1e-12), max_steps=10**6)
     exact = st.iterate(s, N, eta, [it[0] for it in items], alpha=a, dps=60)
     with mp.workdps(60):
         for it, lam in zip(items, exact):

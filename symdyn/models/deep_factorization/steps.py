@@ -48,7 +48,7 @@ __all__ = [
     "HittingSteps", "StepEstimate", "StepCondition",
     "hitting_steps", "hitting_steps_plain", "modified_equation_steps", "step_condition",
     "log_lipschitz", "iterate", "estimated_steps", "corrected_flow", "corrected_flow_eigenvalue",
-    "recursion_trajectory", "MAX_STEPS", "MAX_TRAJECTORY_STEPS",
+    "recursion_trajectory", "bounded_run", "MAX_STEPS", "MAX_TRAJECTORY_STEPS",
 ]
 
 MAX_STEPS = 200_000_000       # refuse longer runs (about a minute); the closed forms answer those
@@ -245,6 +245,26 @@ def _run(w, s, eta, N: int, thresholds, e0: float, D: float, max_steps: int, *, 
     return out
 
 
+def bounded_run(w, s, eta, N: int, thresholds, *, theta: float, unit: float = 2.0**-53, e0: float = 0.0,
+                max_steps: int = MAX_STEPS, mpfr: bool = False) -> list[tuple[int, Any, float, Any, float]]:
+    """The recursion ``w <- w + eta w^(N-1) (s - w^N)`` in float64 (or gmpy2 mpfr numbers of unit roundoff
+    *unit*) until each threshold is crossed, with a rigorous bound on its error in ``log w``.
+
+    Returns ``(n, w_{n-1}, e, w_n, e)`` per threshold: the first step ``n`` with ``w_n >= threshold``, the
+    iterates on either side and ``e``, a bound on ``|log w_computed - log w_exact|`` there.  The bound starts
+    at *e0* (the error of the starting value), adds the relative error of one step of ``phi`` (valid while
+    ``w^N <= theta s``) and grows with the Lipschitz factor ``1 + (N-2) eta s w^(N-2)`` of ``log w``.
+
+    Examples
+    --------
+    >>> ((n, _, _, w, e),) = bounded_run(0.2, 1.5, 0.025, 3, [1.0], theta=0.8)
+    >>> n, w >= 1.0, e < 1e-10
+    (121, True, True)
+    """
+    delta = _delta(N, theta, unit)
+    return _run(w, s, eta, N, thresholds, e0, delta / (1 - delta) * _SAFETY, max_steps, mpfr=mpfr)
+
+
 def _mpf_of(x) -> mp.mpf:
     """An mpf equal to the float or mpfr *x* exactly."""
     if isinstance(x, float):
@@ -323,8 +343,7 @@ def hitting_steps(s: Any, levels: Sequence[Any], N: Any, eta: Any, *, alpha: Any
     items = None
     precision = ""
     if use_float:
-        items = _run(w0f, sf, etaf, N, thresholds_f, e0, delta_f / (1 - delta_f) * _SAFETY, max_steps + 2,
-                     mpfr=False)
+        items = bounded_run(w0f, sf, etaf, N, thresholds_f, theta=theta, e0=e0, max_steps=max_steps + 2)
         final_e = items[-1][4]
         proved = final_e < _E_CAP and all(_certify_crossing(it, om) for it, om in zip(items, omegas))
         precision = "float64"
@@ -344,9 +363,9 @@ def hitting_steps(s: Any, levels: Sequence[Any], N: Any, eta: Any, *, alpha: Any
                 etag = gmpy2.mpfr(gmpy2.mpq(int(eta.p), int(eta.q)))
                 thr = [gmpy2.mpfr(mp.nstr(o, digits)) for o in omegas]
             e0 = float(abs(mp.log(_mpf_of(w0g)) - mp.log(w0m)) * 2) + 2.0 ** (-bits - 10)
-        delta_m = _delta(N, theta, 2.0**-bits)
         with gmpy2.context(precision=bits):
-            items = _run(w0g, sg, etag, N, thr, e0, delta_m / (1 - delta_m) * _SAFETY, max_steps + 2, mpfr=True)
+            items = bounded_run(w0g, sg, etag, N, thr, theta=theta, unit=2.0**-bits, e0=e0, max_steps=max_steps + 2,
+                                mpfr=True)
         final_e = items[-1][4]
         proved = final_e < _E_CAP and all(_certify_crossing(it, om, digits) for it, om in zip(items, omegas))
         precision = f"mpfr {bits} bits"
