@@ -240,9 +240,6 @@ class _Wrong(DeepFactorization):
 
     name = "deep-factorization-wrong"
 
-    def _layer(self, name):
-        return DeepFactorization._layer(M, name)
-
     def boundary(self, quantity, params, *, dps=30, certify=False):
         from dataclasses import replace
 

@@ -540,14 +540,24 @@ class PackagedModel(Model):
     package with ``derivation()``), ``simulation.py`` (the class named by ``simulator_name``),
     ``finite_size.py`` (``finite_size``), ``certified.py`` (``certify_trajectory``).
     A view is used only when its capability is declared; modules are imported on first use.
+
+    ``package`` is the package that holds those modules: that of the module defining the
+    first subclass, inherited by further subclasses (so that a variant of a model written
+    elsewhere, e.g. a deliberately wrong theory in a test, keeps its model's views).
     """
 
     simulator_name: ClassVar[str] = ""
+    package: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.package is None:
+            cls.package = cls.__module__.rpartition(".")[0]
 
     def _layer(self, name: str):
         from importlib import import_module
 
-        return import_module(f"{type(self).__module__.rpartition('.')[0]}.{name}")
+        return import_module(f"{self.package}.{name}")
 
     def _resolve(self, values: dict[str, Any], given: frozenset[str]) -> dict[str, Any]:
         return self._layer("canonical").resolve(values, given)
