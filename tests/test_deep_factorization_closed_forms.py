@@ -204,3 +204,31 @@ def test_inverse_at_starts_down_to_1e_minus_400_per_layer(N, a):
     back = cf.flow_eigenvalue(t, 3, N, alpha=a, dps=20)
     with mp.workdps(20):
         assert abs(back.value - mp.mpf(3) / 2) < mp.mpf(10) ** -15
+
+
+@pytest.mark.parametrize("dps", [300, 330, 700, 980])
+def test_the_inverse_converges_at_every_precision(dps):
+    """At these precisions Newton's step once rounded to exactly zero on the bracket's end, which sent it
+    back to bisection until the iteration limit ("did not converge"); the value agrees with 40 more digits."""
+    Q = sp.Rational
+    a = cf.flow_eigenvalue(10, Q(1, 2), 3, alpha=Q(1, 10), dps=dps).value
+    b = cf.flow_eigenvalue(10, Q(1, 2), 3, alpha=Q(1, 10), dps=dps + 40).value
+    with mp.workdps(dps + 40):
+        assert abs(a - b) <= mp.mpf(10) ** (-dps + 1) * abs(b)
+
+
+def test_every_view_of_the_model_works_at_the_largest_precision():
+    """Nested calls add guard digits: a user's dps = MAX_DPS must not fail at MAX_DPS + 10 inside."""
+    import symdyn as sd
+    from symdyn.params import MAX_DPS
+
+    m = sd.model("deep-factorization")
+    p = m.params(N="3", sigma="2,1,1/2", d="8", alpha="1/10", k="2", noise="1/20")
+    top = m.evaluate(p, ["10"], dps=MAX_DPS, observables=["lambda_1"])["lambda_1"][0]
+    low = m.evaluate(p, ["10"], dps=MAX_DPS - 20, observables=["lambda_1"])["lambda_1"][0]
+    L_top = m.boundary("interval-length", p, dps=MAX_DPS).values["length"]
+    L_low = m.boundary("interval-length", p, dps=MAX_DPS - 20).values["length"]
+    with mp.workdps(MAX_DPS):
+        assert abs(top - low) <= mp.mpf(10) ** -(MAX_DPS - 25) * abs(top)
+        assert abs(L_top - L_low) <= mp.mpf(10) ** -(MAX_DPS - 25) * abs(L_top)
+    assert m.limit(p, dps=MAX_DPS).dps == MAX_DPS

@@ -532,6 +532,8 @@ def _solve_increasing(f, fprime, target, z0, *, wp: int, digits: int | None = No
             hi = z
         d = fprime(z)
         znew = z - fz / d if d > 0 else (lo + hi) / 2
+        if d > 0 and abs(znew - z) <= tol * max(1, abs(z)):
+            return znew, it  # converged, even where rounding puts the step on the bracket's end
         if not (lo < znew < hi):
             znew = (lo + hi) / 2
         if abs(znew - z) <= tol * max(1, abs(z)) or hi - lo <= tol * max(1, abs(z)):
