@@ -36,6 +36,7 @@ __all__ = [
     "check_dps",
     "MIN_DPS",
     "MAX_DPS",
+    "WORKING_HEADROOM",
     "MAX_EXPONENT",
     "Domain",
     "Interval",
@@ -118,6 +119,8 @@ def parse_number(value: Any) -> sp.Rational:
 
 MIN_DPS = 15
 MAX_DPS = 1000
+#: guard digits nested library calls may add beyond ``MAX_DPS`` (see :func:`check_dps`)
+WORKING_HEADROOM = 100
 MAX_STEPS = 2**53
 
 #: Digits of the numerator and of the denominator of a model parameter's exact value.  The exact
@@ -146,18 +149,22 @@ def check_size(value: sp.Rational, max_digits: int = MAX_DIGITS) -> sp.Rational:
     return value
 
 
-def check_dps(dps: Any) -> int:
+def check_dps(dps: Any, *, headroom: int = 0) -> int:
     """Validate a requested precision (decimal digits, ``MIN_DPS..MAX_DPS``).
 
-    >>> check_dps(40), check_dps("60")
-    (40, 60)
+    *headroom* digits beyond ``MAX_DPS`` are accepted from a library function that is called by
+    another one with guard digits (:data:`WORKING_HEADROOM`): a user's ``dps = MAX_DPS`` must not
+    fail in a nested call at ``MAX_DPS + 10``.
+
+    >>> check_dps(40), check_dps("60"), check_dps(MAX_DPS + 10, headroom=WORKING_HEADROOM)
+    (40, 60, 1010)
     """
     if isinstance(dps, bool) or not isinstance(dps, int):
         if isinstance(dps, str) and dps.strip().lstrip("+").isdigit() and len(dps.strip()) < 12:
             dps = int(dps)
         else:
             raise ParameterError(f"dps={_show(dps)} is not a whole number: use {MIN_DPS}..{MAX_DPS}")
-    if not MIN_DPS <= dps <= MAX_DPS:
+    if not MIN_DPS <= dps <= MAX_DPS + headroom:
         raise ParameterError(f"dps={dps} is outside the supported range {MIN_DPS}..{MAX_DPS}")
     return dps
 

@@ -62,6 +62,7 @@ from ._verify import (
     Verification,
     VerificationResult,
     factor_radicands,
+    guarded_dps,
     reduce_modulo,
 )
 
@@ -82,4 +83,5 @@ __all__ = [
     "format_table",
     "factor_radicands",
     "reduce_modulo",
+    "guarded_dps",
 ]

@@ -158,6 +158,19 @@ _SIMPLIFIERS: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
 )
 
 
+def guarded_dps(dps: int, guard: int) -> int:
+    """The precision a route evaluates at: *guard* digits beyond the check's *dps*, but never beyond the
+    library's :data:`~symdyn.params.MAX_DPS` (a route at ``--dps 1000`` then works at 1000 digits, and
+    the check's own tolerance says whether that was enough).
+
+    >>> guarded_dps(30, 60), guarded_dps(1000, 60)
+    (90, 1000)
+    """
+    from ..params import MAX_DPS
+
+    return min(int(dps) + int(guard), MAX_DPS)
+
+
 def _num(value: Any, dps: int) -> mp.mpc | mp.mpf:
     """An mpmath number from a SymPy/Python/mpmath value at *dps* digits."""
     if isinstance(value, (mp.mpf, mp.mpc)):

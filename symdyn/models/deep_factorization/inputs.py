@@ -21,9 +21,20 @@ import sympy as sp
 
 from ...errors import ParameterError
 from ...exact import to_mp
-from ...params import check_dps, parse_number
+from ...params import WORKING_HEADROOM, parse_number
+from ...params import check_dps as _check_dps
 
 __all__ = ["rational", "depth", "spectrum", "check_dps", "mpq", "p_exponent", "level"]
+
+
+def check_dps(dps: Any) -> int:
+    """The precision of one of this model's functions: the user's range, plus the guard digits
+    (:data:`~symdyn.params.WORKING_HEADROOM`) the functions add when they call one another.
+
+    >>> check_dps(1010)
+    1010
+    """
+    return _check_dps(dps, headroom=WORKING_HEADROOM)
 
 
 def rational(value: Any, name: str, *, positive: bool = False, nonnegative: bool = False) -> sp.Rational:

@@ -14,6 +14,7 @@ from .. import closed_forms as cf
 from .. import interval as iv
 from .. import perturbation as pt
 from .. import steps as st_
+from ....derive import guarded_dps
 from ..inputs import mpq
 from .notation import Ni, Nr, Q, al, eta, l0, lev, nz, s, sd, u, x
 from .residuals import sympy_antiderivative
@@ -122,7 +123,7 @@ def T_elem(point: Mapping, dps: int):
 def asym_ratio(point: Mapping, dps: int):
     """``(T - T_asym)/(next term) - 1`` for the small-initialization asymptotics."""
     N = point[Ni]
-    wide = dps + 60  # T ~ alpha^-(N-2) and the checked term ~ alpha^2: keep every digit in between
+    wide = guarded_dps(dps, 60)  # T ~ alpha^-(N-2) and the checked term ~ alpha^2: keep every digit in between
     a = cf.time_to_reach_asymptotic(point[s], point[lev], N, alpha=point[al], dps=wide)
     T = cf.time_to_reach(point[s], point[lev], N, alpha=point[al], dps=wide)
     with mp.workdps(wide):
@@ -132,7 +133,7 @@ def asym_ratio(point: Mapping, dps: int):
 def inverse_residual(point: Mapping, dps: int):
     """``(lambda(T(l0 -> theta s)) - theta s)/s``: the inverse undoes the time."""
     N = point[Nr]
-    T = cf.flow_time(point[l0], point[lev] * point[s], point[s], N, dps=dps + 10)
+    T = cf.flow_time(point[l0], point[lev] * point[s], point[s], N, dps=guarded_dps(dps, 10))
     lv = cf.flow_eigenvalue(T.value, point[s], N, lambda0=point[l0], dps=dps)
     return (lv.value - mpq(point[lev] * point[s])) / mpq(point[s])
 
@@ -168,9 +169,10 @@ def interval_asym(point: Mapping, dps: int):
     N = int(point[Ni])
     sig = [point[s] * 2, point[s]]
     st = iv.setting(sig, N, alpha=point[al])
-    L = iv.interval_length(st, 1, dps=dps)
-    A = iv.asymptotic_length(st, 1, dps=dps)
-    with mp.workdps(dps + 10):
+    wide = guarded_dps(dps, 60)  # L ~ alpha^-(N-2) and the checked term ~ alpha^2: keep every digit in between
+    L = iv.interval_length(st, 1, dps=wide)
+    A = iv.asymptotic_length(st, 1, dps=wide)
+    with mp.workdps(wide):
         nxt = -mp.power(mpq(st.lambda0), mp.mpf(2) / N) / 2 * mpq((sig[0] ** 2 - sig[1] ** 2) / (sig[0] ** 2 * sig[1] ** 2))
         return (L.value - A.value) / nxt - 1
 

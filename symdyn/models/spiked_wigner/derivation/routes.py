@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 import mpmath as mp
 import sympy as sp
 
+from ....derive import guarded_dps
 from ....exact import exact_sign, to_mp
 from ....laws import marchenko_pastur as mpl
 from ....laws import semicircle as sc
@@ -127,7 +128,7 @@ def _params(point: Mapping, **extra: Any):
 def evaluated(point: Mapping, tv: Any, dps: int, *, gd: bool = False) -> dict[str, mp.mpf]:
     m = _model()
     p = _params(point, **({"eta": point[eta]} if gd else {}))
-    tr = m.evaluate(p, [str(tv)], dps=dps + 5, observables=["m", "energy", "N", "Q"])
+    tr = m.evaluate(p, [str(tv)], dps=guarded_dps(dps, 5), observables=["m", "energy", "N", "Q"])
     return {n: tr[n][0] for n in ("m", "energy", "N", "Q")}
 
 
