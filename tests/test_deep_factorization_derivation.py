@@ -33,6 +33,21 @@ def test_every_step_verifies(verified):
         assert must in keys
 
 
+def test_every_step_verifies_at_the_smallest_precision():
+    """The interval check once cancelled its own digits below dps 25 (its routes now work with 60 more)."""
+    from symdyn.params import MIN_DPS
+
+    res = dv.derivation().verify(dps=MIN_DPS)
+    assert res.passed, res.failed
+
+
+def test_the_checks_whose_tolerance_is_not_the_precision_verify_at_the_largest():
+    from symdyn.params import MAX_DPS
+
+    res = dv.derivation().verify(dps=MAX_DPS, keys=["interval", "asymptotics", "inverse", "limit"])
+    assert res.passed, res.failed
+
+
 def test_the_latex_document_holds_every_step(verified):
     tex = verified.to_latex()
     assert r"\begin{document}" in tex and tex.count(r"\subsection") >= len(verified.steps)
