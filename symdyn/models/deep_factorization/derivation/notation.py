@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ....symbols import eta, lam, s, t  # the shared ones (assumptions stated once)
+
 __all__ = [
     "Q", "u", "x", "w", "s", "lam", "t", "eta", "Nr", "Ni", "al", "lev", "l0", "sd", "nz", "p", "Fprime", "sym_matrix",
 ]
@@ -22,10 +24,6 @@ Q = sp.Rational
 u = sp.Symbol("u", positive=True)
 x = sp.Symbol("x", positive=True)
 w = sp.Symbol("w", positive=True)
-s = sp.Symbol("s", positive=True)
-lam = sp.Symbol("lambda", positive=True)
-t = sp.Symbol("t", positive=True)
-eta = sp.Symbol("eta", positive=True)
 Nr = sp.Symbol("N", positive=True)                 # a real depth
 Ni = sp.Symbol("N", integer=True, positive=True)   # an integer depth (sampled)
 al = sp.Symbol("alpha", positive=True)

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import sympy as sp
 
 from ....derive import Points
+from ....symbols import eta, s, t, tau, theta  # the shared ones; s is the loss scale here
 
 Q = sp.Rational
 
@@ -25,15 +26,11 @@ __all__ = [
     "inner", "setting", "sigma_points", "phi",
 ]
 
-s = sp.Symbol("s", positive=True)            # loss scale
-t = sp.Symbol("t", positive=True)
 sigma = sp.Symbol("sigma", positive=True)
 sigma_1, sigma_2, sigma_3 = sp.symbols("sigma_1 sigma_2 sigma_3", positive=True)
 lambda_0, lambda_1 = sp.symbols("lambda_0 lambda_1", positive=True)
 a, b, c0 = sp.symbols("a b c", positive=True)
 alpha = sp.Symbol("alpha", positive=True)
-theta = sp.Symbol("theta", positive=True)
-eta = sp.Symbol("eta", positive=True)
 w = sp.Symbol("w", positive=True)
 mu = sp.Symbol("mu", positive=True)
 
@@ -44,7 +41,6 @@ seed = sp.Symbol("seed", integer=True, nonnegative=True)
 e = sp.Symbol("e", integer=True, positive=True)      # alpha = 10^-e
 k = sp.Symbol("k", integer=True, positive=True)
 m = sp.Symbol("m", integer=True, positive=True)
-tau = sp.Symbol("tau", positive=True)
 c = sp.Symbol("c", positive=True)
 mu_sampled = sp.Symbol("mu", positive=True)
 
