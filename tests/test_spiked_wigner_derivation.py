@@ -56,6 +56,15 @@ def test_every_step_verifies_at_30_digits(key):
     assert res.passed, res.evidence
 
 
+@pytest.mark.slow
+def test_the_pole_subtracted_kernel_is_refined_at_the_largest_precision():
+    """With the planned node count alone the kernel route reached 6.6e-761 at 1000 digits (tolerance 1e-992)."""
+    from symdyn.params import MAX_DPS
+
+    res = sd.model("spiked-wigner").derivation().verify(dps=MAX_DPS, keys=["pole-subtraction"])
+    assert res.passed, res.failed
+
+
 def test_bessel_form_is_verified_three_ways():
     mgf = _verified("sc-mgf")
     assert [p.method for p in mgf.parts] == ["symbolic", "symbolic", "symbolic", "two-routes"]

@@ -13,6 +13,7 @@ import mpmath as mp
 import sympy as sp
 
 from ....derive import guarded_dps
+from ....numeric.adaptive import MAX_REFINEMENTS
 from ....exact import exact_sign, to_mp
 from ....laws import marchenko_pastur as mpl
 from ....laws import semicircle as sc
@@ -152,6 +153,14 @@ def kernel_vs_measure(point: Mapping, dps: int) -> dict[str, Any]:
     wd = dps + 10
     order = ev.order(float(tv), wd, True)
     b = ev.brackets(tv, order, wd, True)
+    for _ in range(MAX_REFINEMENTS):  # as the adaptive driver does: the node count is a plan, not a proof
+        finer = ev.rule.refine(order)
+        b2 = ev.brackets(tv, finer, wd, True)
+        with mp.workdps(wd):
+            settled = all(abs(b2[k] - b[k]) <= mp.mpf(10) ** (5 - wd) * abs(b2[k]) for k in ("S1", "S2", "S3"))
+        if settled:  # the planned count (or the last refinement) agrees with the next one: keep it
+            break
+        order, b = finer, b2
     with mp.workdps(wd):
         L = ev.log_scale(tv, wd)
         return {"<f>": b["S1"] * mp.exp(L), "<f^2>": b["S2"] * mp.exp(2 * L), "<lambda f^2>": b["S3"] * mp.exp(2 * L)}
