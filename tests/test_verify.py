@@ -293,7 +293,7 @@ class _Toy(Model):
     def evaluate(self, params, times, **kw):  # pragma: no cover - not used
         raise NotImplementedError
 
-    def limit(self, params, *, dps=30):  # pragma: no cover - not used
+    def limit(self, params, *, dps=30, check=True):  # pragma: no cover - not used
         raise NotImplementedError
 
     def boundary(self, quantity, params, *, dps=30, certify=False):

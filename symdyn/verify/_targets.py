@@ -22,7 +22,6 @@ model is covered.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,10 +81,7 @@ class Target:
             regime = None if result.regime is None else str(result.regime)
             return TargetValue(result.values[key], result.exact.get(key), regime, key)
         if self.kind == "limit":
-            if "check" in inspect.signature(model.limit).parameters:
-                result = model.limit(params, dps=dps, check=False)
-            else:
-                result = model.limit(params, dps=dps)
+            result = model.limit(params, dps=dps, check=False)  # check= is part of Model.limit
             if self.name not in result.values:
                 raise ParameterError(
                     f"the limit of {self.name} is not available at these parameters: available are "
