@@ -100,12 +100,12 @@ def test_step_count_check_rejects_the_flow_estimate():
         with mp.workdps(dps + 10):
             s = mp.mpf(point[N.sigma].p) / point[N.sigma].q
             lam0 = mp.mpf(point[N.c].p) / point[N.c].q / 10 ** int(point[N.e])
-            mu = mp.mpf(point[N.mu_sampled].p) / point[N.mu_sampled].q / s
+            mu = mp.mpf(point[N.mu].p) / point[N.mu].q / s
             n, *_ = L.scalar_hitting_step(s, lam0, s / 2, mu, dps=dps)
             return {"|n - T/mu|": abs(n - scalar.logistic_time(s, lam0, s / 2) / mu)}
 
     pts = Points({N.sigma: (sp.Rational(1, 2), 4), N.c: (sp.Rational(1, 100), 1), N.e: (30, 60),
-                  N.mu_sampled: (sp.Rational(1, 100), sp.Rational(1, 20))}, count=2)
+                  N.mu: (sp.Rational(1, 100), sp.Rational(1, 20))}, count=2)
     assert not Numeric(flow_only, pts, tolerance=1).verify(dps=30).passed
 
 

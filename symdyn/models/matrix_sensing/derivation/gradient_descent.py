@@ -27,7 +27,7 @@ def steps() -> list[Step]:
             AllOf(
                 Symbolic(residuals.modified_residuals),
                 Numeric(routes.step_count_residual,
-                        Points({N.sigma: (Q(1, 2), Q(4)), N.c: (Q(1, 100), Q(1)), N.e: (4, 60), N.mu_sampled: (Q(1, 1000), Q(1, 20))},
+                        Points({N.sigma: (Q(1, 2), Q(4)), N.c: (Q(1, 100), Q(1)), N.e: (4, 60), N.mu: (Q(1, 1000), Q(1, 20))},
                                count=4, label=r"$\lambda_0 = c\,10^{-e}$, $\mu\sigma \le 1/20$"),
                         tolerance=1, label=r"$|n - K|$ (exact hitting step against the modified equation)"),
             ),

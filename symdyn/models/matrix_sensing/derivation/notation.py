@@ -1,7 +1,7 @@
 """The symbols and small builders every section of the matrix-sensing derivation shares.
 
 Symbolic checks use ``s`` (the loss scale), ``t``, ``sigma`` and ``sigma_1..3``; the numeric checks sample
-``d``, ``r``, ``seed``, ``e`` (``alpha = 10^-e``), ``k``, ``m``, ``tau``, ``c`` and ``mu_sampled`` at seeded
+``d``, ``r``, ``seed``, ``e`` (``alpha = 10^-e``), ``k``, ``m``, ``tau``, ``c`` and ``mu`` at seeded
 random exact points (:class:`~symdyn.derive.Points`).
 
 >>> U = mat("u", 2, 1)
@@ -21,15 +21,15 @@ from ....symbols import eta, s, t, tau, theta  # the shared ones; s is the loss 
 Q = sp.Rational
 
 __all__ = [
-    "s", "t", "sigma", "sigma_1", "sigma_2", "sigma_3", "lambda_0", "lambda_1", "a", "b", "c0", "alpha",
-    "theta", "eta", "w", "mu", "d", "r", "seed", "e", "k", "m", "tau", "c", "mu_sampled", "mat", "fro2",
-    "inner", "setting", "sigma_points", "phi",
+    "s", "t", "sigma", "sigma_1", "sigma_2", "sigma_3", "lambda_0", "lambda_1", "a", "b", "c", "alpha",
+    "theta", "eta", "w", "mu", "d", "r", "seed", "e", "k", "m", "tau", "mat", "fro2", "inner", "setting",
+    "sigma_points", "phi",
 ]
 
 sigma = sp.Symbol("sigma", positive=True)
 sigma_1, sigma_2, sigma_3 = sp.symbols("sigma_1 sigma_2 sigma_3", positive=True)
 lambda_0, lambda_1 = sp.symbols("lambda_0 lambda_1", positive=True)
-a, b, c0 = sp.symbols("a b c", positive=True)
+a, b, c = sp.symbols("a b c", positive=True)
 alpha = sp.Symbol("alpha", positive=True)
 w = sp.Symbol("w", positive=True)
 mu = sp.Symbol("mu", positive=True)
@@ -41,8 +41,7 @@ seed = sp.Symbol("seed", integer=True, nonnegative=True)
 e = sp.Symbol("e", integer=True, positive=True)      # alpha = 10^-e
 k = sp.Symbol("k", integer=True, positive=True)
 m = sp.Symbol("m", integer=True, positive=True)
-c = sp.Symbol("c", positive=True)
-mu_sampled = sp.Symbol("mu", positive=True)
+# c (an init constant) and mu (a scaled step) are also sampled: the symbolic and the sampled one are the same symbol
 
 
 def mat(name: str, rows: int, cols: int, *, symmetric: bool = False) -> sp.Matrix:

@@ -107,13 +107,13 @@ def gram_zero_residual() -> list[sp.Expr]:
 
 def limit_residuals() -> list[sp.Expr]:
     """The first coefficients in ``alpha`` of the exact hitting time minus the limit formula."""
-    lam0 = N.alpha ** 2 * N.c0
+    lam0 = N.alpha ** 2 * N.c
     exact_hit = scalar.logistic_time_expr(N.sigma, lam0, N.theta * N.sigma)
-    limit = sp.log(N.theta * N.sigma / ((1 - N.theta) * N.alpha ** 2 * N.c0)) / (2 * N.sigma)
+    limit = sp.log(N.theta * N.sigma / ((1 - N.theta) * N.alpha ** 2 * N.c)) / (2 * N.sigma)
     diff = sp.expand_log(exact_hit - limit, force=True)
     ser = sp.series(diff, N.alpha, 0, 3).removeO()
     return [sp.simplify(ser.coeff(N.alpha, 0)), sp.simplify(ser.coeff(N.alpha, 1)),
-            sp.simplify(ser.coeff(N.alpha, 2) + N.c0 / (2 * N.sigma ** 2))]
+            sp.simplify(ser.coeff(N.alpha, 2) + N.c / (2 * N.sigma ** 2))]
 
 
 def modified_residuals() -> list[sp.Expr]:

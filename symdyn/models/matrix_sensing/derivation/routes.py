@@ -147,7 +147,7 @@ def step_count_residual(point: Mapping, dps: int) -> dict[str, mp.mpf]:
     with mp.workdps(dps + 10):
         s = to_mp(point[N.sigma], dps + 10)
         lam0 = to_mp(point[N.c] / 10 ** int(point[N.e]), dps + 10)
-        mu = to_mp(point[N.mu_sampled], dps + 10) / s
+        mu = to_mp(point[N.mu], dps + 10) / s
         target = s / 2
         n, *_ = scalar_hitting_step(s, lam0, target, mu, dps=dps)
         mod = scalar.modified_equation_steps(s, lam0, target, mu)
@@ -204,7 +204,7 @@ def race_full_observation(point: Mapping, dps: int) -> dict[str, float]:
     from ..measurements import identity_operator
 
     setting = N.setting(point, d=6, r=4)
-    eta = point[N.mu_sampled] / (setting.rate * setting.sigma[0])
+    eta = point[N.mu] / (setting.rate * setting.sigma[0])
     race = glrl_race(setting, identity_operator(6), eta)
     out = {}
     for k in range(1, 4):

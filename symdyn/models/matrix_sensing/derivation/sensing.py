@@ -35,7 +35,7 @@ def steps() -> list[Step]:
             (r"\sum_{j=0}^{k-1} \ell_k^{(j)} \left(n_{j+1} - n_j\right) = L_k, \qquad "
              r"L_k = \log\frac{\sigma_k}{\alpha^2 \tilde c_k} + \kappa_k, \qquad n_0 = 0",),
             Numeric(routes.race_full_observation,
-                    N.sigma_points(2, extra={N.seed: (0, 10_000), N.e: (4, 12), N.mu_sampled: (Q(1, 200), Q(1, 20))},
+                    N.sigma_points(2, extra={N.seed: (0, 10_000), N.e: (4, 12), N.mu: (Q(1, 200), Q(1, 20))},
                                   label=r"full observation, $d = 6$, $r = 4$, $\mu\sigma_1 \le 1/20$"),
                     tolerance=Q(1, 10 ** 6), label=r"the fractional race step outside $(n_k - 1, n_k]$"),
             section=SECTION,
