@@ -695,8 +695,8 @@ def without_time(symbol: str) -> str:
     return symbol[:-3] if symbol.endswith("(t)") else symbol
 
 
-_KEY_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu", "nu",
-              "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
+#: the lower-case Greek letters a value's key may name (``zeta_u``), from the table above
+_KEY_GREEK = frozenset(g for g in _GREEK if g.islower() and not g.startswith("var"))
 _KEY_SUBSCRIPTS = {"plus": "+", "minus": "-", "star": "*"}
 
 
